@@ -41,6 +41,8 @@ class Division:
     parent: str | None = None  # code of the division directly above
     lat: float | None = None
     lon: float | None = None
+    first_year: int | None = None  # first year the code/name pair is valid (GB/T 2260 tables)
+    last_year: int | None = None   # last year it is valid; None: still valid
 
 
 @dataclass(frozen=True)
