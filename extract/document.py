@@ -1,0 +1,439 @@
+"""An input article as text: decoded, stripped of page chrome, with its metadata.
+
+:class:`Document` is what every extractor reads. Its ``text`` is the article
+(title line, publish line, body) that fact spans index; its ``id`` is a hash of
+that text. Content and paths are separate doors: :meth:`Document.from_text`,
+:meth:`Document.from_html`, :meth:`Document.from_bytes`, :meth:`Document.from_path`.
+
+What is kept in ``text``: the title line, the publish line(s) (date, 来源) and
+the body. They are part of the annotated article, so keeping them keeps every
+offset an offset into what a reader sees. Page chrome (logo, login, share and
+font-size links, 原标题 / 阅读原文 / disclaimer tails, ICP and © footers, editor
+and reviewer credits) is removed line by line with the rules in
+:file:`rules/chrome.tsv`. Lines lose their leading indentation (spaces,
+full-width spaces, &emsp;, nbsp) and trailing spaces, line ends become ``\\n``
+and runs of blank lines become one blank line; nothing inside a line changes.
+Markdown ATX heading markers (``# ``) are removed from heading lines, like
+indentation; everything else in a Markdown line is kept as written.
+
+>>> doc = Document.from_text("澎湃Logo\\n标题：会议召开\\n\\n2021-03-05 13:10\\n来源:某县融媒\\n\\n会议指出，要抓落实。\\n阅读原文\\n")
+>>> print(doc.text)
+标题：会议召开
+<BLANKLINE>
+2021-03-05 13:10
+来源:某县融媒
+<BLANKLINE>
+会议指出，要抓落实。
+<BLANKLINE>
+>>> doc.title, doc.published, doc.publisher, doc.year
+('标题：会议召开', '2021-03-05T13:10', '某县融媒', 2021)
+"""
+from __future__ import annotations
+
+import codecs
+import datetime
+import hashlib
+import os
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from .errors import InputError, InputNotFound
+from .rulefile import read_table
+
+CHROME_RULES = Path(__file__).with_name("rules") / "chrome.tsv"
+CHROME_KINDS = ("drop", "stop", "published", "publisher")
+MEDIA_TYPES = ("text/plain", "text/markdown", "text/html")
+SUFFIX_MEDIA_TYPES = {
+    ".txt": "text/plain", ".text": "text/plain",
+    ".md": "text/markdown", ".markdown": "text/markdown",
+    ".html": "text/html", ".htm": "text/html", ".xhtml": "text/html", ".shtml": "text/html",
+}
+
+# Leading indentation: any Unicode space (incl. U+3000, &emsp; U+2003, nbsp) and a stray BOM.
+_LEAD = re.compile(r"^[\s\ufeff]+")
+_MD_HEADING = re.compile(r"^#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
+# A publish/来源 line is short and is not a sentence.
+_SENTENCE = re.compile(r"[。，,；;！!？?]")
+_META_LINE_MAX = 80
+_TITLE_MAX = 80
+_HEAD_LINES = 5
+# A line that shows the body has begun (after which a ``stop`` rule ends the article).
+_BODY_LINE = re.compile(r"[。！？!?]|^.{61,}")
+_HTML_SNIFF = re.compile(
+    rb"^(?:\s|<!--.*?-->)*<(?:!doctype\s+html|html|head|body|meta|title|div|article|section|p|table"
+    rb"|\?xml[^>]*>\s*<(?:!doctype\s+)?html)\b",
+    re.I | re.S)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.I)
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
+    (b"PK\x03\x04", "ZIP archive (or an Office document)"), (b"%PDF-", "PDF document"),
+    (b"\x1f\x8b", "gzip archive"), (b"\xd0\xcf\x11\xe0", "OLE document (old Office format)"),
+    (b"\x7fELF", "executable"), (b"BZh", "bzip2 archive"), (b"7z\xbc\xaf'\x1c", "7z archive"),
+)
+_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article: ``text`` (chrome removed) that every fact span indexes, and its metadata."""
+
+    text: str = field(repr=False)  # the article text every fact span indexes
+    id: str                        # first 16 hex chars of sha256(text, UTF-8)
+    source: str | None = None      # path as given, URL, JSONL "file:line", or "<stdin>"
+    title: str | None = None
+    published: str | None = None   # "YYYY-MM-DD" or "YYYY-MM-DDTHH:MM"
+    publisher: str | None = None   # 来源 / ContentSource / site name
+    url: str | None = None         # canonical URL when known
+    encoding: str | None = None    # the encoding actually used
+    media_type: str = "text/plain"  # one of MEDIA_TYPES
+
+    @property
+    def year(self) -> int | None:
+        """The year of ``published``, or None."""
+        return int(self.published[:4]) if self.published else None
+
+    # -- constructors ----------------------------------------------------------
+
+    @classmethod
+    def from_text(cls, text: str, *, source=None, title=None, published=None, url=None,
+                  publisher=None, media_type: str = "text/plain", encoding=None) -> "Document":
+        """A plain-text (or Markdown) article; keyword values win over what the text says.
+
+        >>> Document.from_text("会议召开\\n\\n2021-03-05\\n\\n会议强调，要抓落实。", published="2021-03-06").published
+        '2021-03-06'
+        """
+        if media_type not in ("text/plain", "text/markdown"):
+            raise ValueError(f"from_text takes text/plain or text/markdown, not {media_type!r}")
+        lines = clean_lines(text, markdown=media_type == "text/markdown")
+        if not any(lines):
+            raise InputError("no article text (empty, or only page chrome)", source=source)
+        found = read_head(lines)
+        return cls._make(lines, source=source, media_type=media_type, encoding=encoding,
+                         title=title or found["title"],
+                         published=_explicit_date(published, source) or found["published"],
+                         publisher=publisher or found["publisher"], url=url)
+
+    @classmethod
+    def from_html(cls, html: str, *, source=None, published=None, url=None,
+                  encoding=None) -> "Document":
+        """An HTML page: its title, publish line and body; meta tags give the metadata.
+
+        Raises :class:`InputError` when the page holds no article body.
+        """
+        from .html import parse_html
+
+        parts = parse_html(html, source=source)
+        rules = chrome_rules()
+        head: list[str] = []
+        if parts.title:
+            head += [parts.title, ""]
+        info = " ".join(s for s in parts.info if _line_rule(s, rules, kinds=("drop", "stop")) is None)
+        if info:
+            head += [info, ""]
+        body = clean_lines("\n\n".join(parts.blocks))
+        if not any(body):
+            raise InputError("no article body found", source=source)
+        lines = clean_lines("\n".join(head)) + [""] + body if head else body
+        lines = _collapse(lines)
+        found = read_head(lines)
+        return cls._make(
+            lines, source=source, media_type="text/html", encoding=encoding,
+            title=parts.meta_title or parts.title or parts.page_title or found["title"],
+            published=(_explicit_date(published, source) or normalise_date(parts.published or "")
+                       or found["published"]),
+            publisher=parts.publisher or found["publisher"] or parts.site,
+            url=url or parts.url)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, *, source=None, media_type=None, published=None) -> "Document":
+        """Decode bytes (see :func:`decode`) and read them as ``media_type`` (sniffed when None)."""
+        if media_type is not None and media_type not in MEDIA_TYPES:
+            raise ValueError(f"media_type must be one of {', '.join(MEDIA_TYPES)}, not {media_type!r}")
+        if media_type is None:
+            media_type = "text/html" if looks_like_html(data) else "text/plain"
+        text, encoding = decode(data, source, media_type=media_type)
+        if media_type == "text/html":
+            return cls.from_html(text, source=source, published=published, encoding=encoding)
+        return cls.from_text(text, source=source, published=published, media_type=media_type,
+                             encoding=encoding)
+
+    @classmethod
+    def from_path(cls, path, *, published=None) -> "Document":
+        """Read a file: .txt, .md, .html/.htm by suffix, anything else sniffed."""
+        source = os.fspath(path)
+        p = Path(path)
+        try:
+            data = p.read_bytes()
+        except FileNotFoundError as e:
+            raise InputNotFound("no such file", source=source) from e
+        except IsADirectoryError as e:
+            raise InputError("is a directory, not a file", source=source) from e
+        except PermissionError as e:
+            raise InputError("permission denied", source=source) from e
+        except OSError as e:
+            raise InputError(f"cannot read: {e.strerror or e}", source=source) from e
+        return cls.from_bytes(data, source=source, media_type=SUFFIX_MEDIA_TYPES.get(p.suffix.lower()),
+                              published=published)
+
+    @classmethod
+    def _make(cls, lines: list[str], **kw) -> "Document":
+        text = "\n".join(lines) + "\n"
+        return cls(text=text, id=content_id(text), **kw)
+
+
+def content_id(text: str) -> str:
+    """First 16 hex digits of the SHA-256 of ``text`` in UTF-8.
+
+    >>> content_id("会议")
+    '63d30f1a037d0771'
+    """
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+# -- decoding -------------------------------------------------------------------
+
+def looks_like_html(data: bytes | str) -> bool:
+    """Whether the start of a file is an HTML document."""
+    head = data[:2048] if isinstance(data, bytes) else data[:2048].encode("utf-8", "replace")
+    for bom in (codecs.BOM_UTF8,):
+        if head.startswith(bom):
+            head = head[len(bom):]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            head = data[:4096].decode("utf-16", "ignore").encode("utf-8")
+        except (UnicodeDecodeError, AttributeError):
+            return False
+    return bool(_HTML_SNIFF.match(head))
+
+
+def decode(data: bytes, source=None, *, media_type: str | None = None) -> tuple[str, str]:
+    """Decode a file's bytes; return ``(text, encoding)``.
+
+    Order: a byte-order mark (UTF-8 → ``utf-8-sig``, UTF-16 → ``utf-16``);
+    strict UTF-8; for HTML, the charset the page declares, if it decodes;
+    strict GB18030 (a superset of GBK and GB2312). Empty, whitespace-only,
+    binary and undecodable input raise :class:`InputError` naming ``source``.
+
+    >>> decode("会议".encode("gb18030"), "a.txt")
+    ('会议', 'gb18030')
+    """
+    if not data:
+        raise InputError("empty file", source=source)
+    text = encoding = None
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        text, encoding = _strict(data, "utf-32", source), "utf-32"
+    elif data.startswith(codecs.BOM_UTF8):
+        text, encoding = _strict(data, "utf-8-sig", source), "utf-8-sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text, encoding = _strict(data, "utf-16", source), "utf-16"
+    else:
+        _refuse_binary(data, source)
+        try:
+            text, encoding = data.decode("utf-8"), "utf-8"
+        except UnicodeDecodeError as e:
+            first_error = e.start
+            if media_type == "text/html" or (media_type is None and looks_like_html(data)):
+                text, encoding = _declared(data)
+            if text is None:
+                try:
+                    text, encoding = data.decode("gb18030"), "gb18030"
+                except UnicodeDecodeError as gb:
+                    raise InputError(
+                        f"not UTF-8 (invalid byte 0x{data[first_error]:02x}) and not GB18030 "
+                        f"either (invalid from byte {gb.start})", source=source, offset=first_error) from e
+    if not text.strip():
+        raise InputError("only whitespace", source=source)
+    controls = len(_CONTROL.findall(text))
+    if controls and controls > len(text) // 100:
+        raise InputError(f"binary data: {controls} control characters", source=source)
+    return text, encoding
+
+
+def _strict(data: bytes, encoding: str, source) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as e:
+        raise InputError(f"invalid {encoding} despite its byte-order mark", source=source,
+                         offset=e.start) from e
+
+
+def _refuse_binary(data: bytes, source) -> None:
+    for magic, what in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"binary file ({what}), not text", source=source)
+    nul = data.find(b"\x00", 0, 65536)
+    if nul >= 0:
+        raise InputError("binary file (NUL byte), not text", source=source, offset=nul)
+
+
+def _declared(data: bytes) -> tuple[str | None, str | None]:
+    m = _CHARSET.search(data[:8192])
+    if not m:
+        return None, None
+    try:
+        name = codecs.lookup(m.group(1).decode("ascii")).name
+    except (LookupError, UnicodeDecodeError):
+        return None, None
+    try:
+        return data.decode(name), name
+    except UnicodeDecodeError:
+        return None, None
+
+
+# -- chrome and metadata -------------------------------------------------------
+
+@dataclass(frozen=True)
+class ChromeRule:
+    id: str
+    kind: str
+    pattern: re.Pattern
+
+
+def _check_rule(row: dict) -> str | None:
+    kind, pattern = row["kind"], row["pattern"]
+    try:
+        groups = re.compile(pattern).groupindex
+    except re.error:
+        return None  # reported by the regex column check
+    if kind == "published" and not {"y", "m", "d"} <= set(groups):
+        return "a published pattern needs the named groups y, m and d"
+    if kind == "publisher" and "value" not in groups:
+        return "a publisher pattern needs the named group value"
+    return None
+
+
+@lru_cache(maxsize=None)
+def chrome_rules(path: str | None = None) -> tuple[ChromeRule, ...]:
+    """Load and validate :file:`rules/chrome.tsv` (once)."""
+    rows = read_table(path or CHROME_RULES, required=("kind", "pattern"), optional=("note",),
+                      choices={"kind": CHROME_KINDS}, regex=("pattern",), check=_check_rule)
+    return tuple(ChromeRule(r["id"], r["kind"], re.compile(r["pattern"])) for r in rows)
+
+
+def _line_rule(line: str, rules, kinds=("drop", "stop")) -> ChromeRule | None:
+    for r in rules:
+        if r.kind in kinds and r.pattern.search(line):
+            return r
+    return None
+
+
+def clean_lines(text: str, *, markdown: bool = False, rules=None) -> list[str]:
+    """The article's lines: chrome removed, indentation and trailing spaces dropped, blank runs collapsed.
+
+    ``stop`` rules end the article only once body text has begun (a sentence or
+    a long line was kept); above the body they drop just their line.
+
+    >>> clean_lines("  标题\\r\\n\\r\\n\\r\\n\\u3000\\u3000正文。  \\n原标题:《标题》\\n尾巴")
+    ['标题', '', '正文。']
+    """
+    rules = chrome_rules() if rules is None else rules
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    out: list[str] = []
+    body = False
+    for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = _LEAD.sub("", raw).rstrip()
+        if markdown:
+            m = _MD_HEADING.match(line)
+            if m:
+                line = m.group(1)
+        if not line:
+            out.append("")
+            continue
+        rule = _line_rule(line, rules)
+        if rule is not None:
+            if rule.kind == "stop" and body:
+                break
+            continue
+        out.append(line)
+        body = body or bool(_BODY_LINE.search(line))
+    return _collapse(out)
+
+
+def _collapse(lines: list[str]) -> list[str]:
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    while out and not out[-1]:
+        out.pop()
+    return out
+
+
+def read_head(lines: list[str], rules=None) -> dict:
+    """Title, publish date and publisher read from the first lines of cleaned text."""
+    rules = chrome_rules() if rules is None else rules
+    head = [x for x in lines if x][:_HEAD_LINES]
+    title = published = publisher = None
+    title_seen = False
+    for line in head:
+        date = source = None
+        if len(line) <= _META_LINE_MAX and not _SENTENCE.search(line):
+            date = _match_date(line, rules)
+            source = _match_publisher(line, rules)
+        published = published or date
+        publisher = publisher or source
+        if not title_seen and date is None and source is None and len(line.strip()) >= 4:
+            # The first substantive line is the title, unless it reads like a paragraph.
+            title_seen = True
+            if len(line) <= _TITLE_MAX and not line.endswith(("。", "！", "？", "!", "?")):
+                title = line
+    return {"title": title or None, "published": published, "publisher": publisher}
+
+
+def _match_publisher(s: str, rules) -> str | None:
+    for r in rules:
+        if r.kind == "publisher":
+            m = r.pattern.search(s)
+            if m and m.group("value"):
+                return m.group("value")
+    return None
+
+
+def _match_date(s: str, rules) -> str | None:
+    for r in rules:
+        if r.kind == "published":
+            m = r.pattern.search(s)
+            if m:
+                d = _format_date(m.groupdict())
+                if d:
+                    return d
+    return None
+
+
+def _format_date(g: dict) -> str | None:
+    y, mo, d = int(g["y"]), int(g["m"]), int(g["d"])
+    try:
+        datetime.date(y, mo, d)
+    except ValueError:
+        return None
+    out = f"{y:04d}-{mo:02d}-{d:02d}"
+    if g.get("H") is not None and g.get("M") is not None:
+        h, mi = int(g["H"]), int(g["M"])
+        if h < 24 and mi < 60:
+            out += f"T{h:02d}:{mi:02d}"
+    return out
+
+
+def normalise_date(value: str, rules=None) -> str | None:
+    """``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM`` from a date as pages write it, or None.
+
+    >>> normalise_date("2021-03-12T09:30:00+08:00"), normalise_date("2021年3月5日")
+    ('2021-03-12T09:30', '2021-03-05')
+    """
+    value = (value or "").strip()
+    if not value:
+        return None
+    return _match_date(value, chrome_rules() if rules is None else rules)
+
+
+def _explicit_date(value, source) -> str | None:
+    if value is None:
+        return None
+    d = normalise_date(str(value))
+    if d is None:
+        raise InputError(f"published {value!r} is not a date such as 2021-03-05 or 2021-03-05T13:10",
+                         source=source)
+    return d

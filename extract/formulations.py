@@ -1,0 +1,235 @@
+"""Numbered formulations (提法): a count word, a classifier and a head noun, with their items.
+
+Matching anchors on the count word (Chinese numerals with 两 and 〇, or digits)
+followed by a classifier from the rules; the head noun runs to the closing
+quote or to the end of the clause. Items come from the same sentence: the
+、-separated list (or the run of quoted segments) just before the label, or,
+when the label comes first (“四个不摘”要求，做到…), the list in the next clause.
+The leading verbs that introduce a list are trimmed from its first item.
+A declared count that differs from the items listed is kept as declared and
+flagged (:attr:`Formulation.count_mismatch`).
+"""
+from __future__ import annotations
+
+import re
+
+from .facts import Formulation, Item, Span
+from .numerals import NUMERAL_CHARS, cn_to_int
+from .ruleset import RuleSet
+
+_QUOTES_OPEN = "“‘《"
+_QUOTES_CLOSE = "”’》"
+_STRIP_QUOTES = str.maketrans("", "", "“”‘’\"'《》「」『』")
+_CLAUSE_BREAK = "，。；：！？\n（）"
+_NUM = f"[{re.escape(NUMERAL_CHARS)}]{{1,3}}"
+
+
+def _head_category(rules: RuleSet, head: str):
+    """(rule id, category, accepted unquoted) for the longest listed head the head ends with."""
+    for k in range(len(head)):
+        hit = rules.heads.get(head[k:])
+        if hit:
+            return hit
+    return None
+
+
+def _label_pattern(rules: RuleSet) -> re.Pattern:
+    key = ("formulation", id(rules))
+    p = _CACHE.get(key)
+    if p is None:
+        cls = rules.pattern("classifier").pattern
+        p = _CACHE[key] = re.compile(rf"(?P<num>{_NUM})(?P<cls>{cls})(?P<head>[\u4e00-\u9fff]{{1,8}})")
+    return p
+
+
+_CACHE: dict = {}
+
+
+def find_formulations(text: str, s: str, rules: RuleSet, sentences) -> list[Formulation]:
+    """Every formulation, in text order. ``sentences`` are (start, end) pairs over ``s``."""
+    out: list[Formulation] = []
+    pattern = _label_pattern(rules)
+    for sent in sentences:
+        a, b = sent.start, sent.end
+        for m in pattern.finditer(s, a, b):
+            f = _formulation(text, s, rules, m, a, b)
+            if f is not None:
+                out.append(f)
+    return out
+
+
+def _excluded(rules: RuleSet, s: str, start: int, label: str, head: str) -> bool:
+    before = s[max(0, start - 3):start]
+    for _rid, kind, rx in rules.exclusions:
+        target = {"head": head, "before": before, "label": label}[kind]
+        if rx.search(target):
+            return True
+    return False
+
+
+def _formulation(text, s, rules, m, sa, sb):
+    num, head = m.group("num"), m.group("head")
+    start = m.start()
+    # a numeral inside a longer word (进一步, 第一) or a Chinese numeral string that is not one
+    if start > sa and s[start - 1] in NUMERAL_CHARS:
+        return None
+    count = cn_to_int(num)
+    if count is None or count < 2 or num.startswith(("一", "〇", "零")):
+        return None
+    open_q = s.rfind("“", sa, start)
+    quoted = open_q != -1 and s.find("”", open_q, start) == -1
+    # the head runs to the closing quote when quoted, else as far as a listed head noun reaches
+    if quoted:
+        close = s.find("”", m.end("cls"), sb)
+        inner = s[m.end("cls"):close] if close != -1 else head
+        head = re.match(r"[\u4e00-\u9fff]*", inner).group()
+        if not head or len(head) > 8:
+            return None
+        end = m.end("cls") + len(head)
+        # “两个坚持、三个转变”: the quote closes after a second formulation, not after this one
+        hc = _head_category(rules, head)
+        if close == -1 or end != close:
+            if hc is None:
+                return None
+        category = hc[1] if hc else "Other"
+        after = s[end + 1:end + 4] if end == close else s[end:end + 3]
+        hit = _head_category(rules, re.match(r"[\u4e00-\u9fff]*", after).group()[:2]) if after else None
+        if hit and hit[1] == "Goal" and category in ("Other", "Goal"):
+            category = "Goal"
+        elif category == "Other" and after.startswith(("要求",)) and hc is None:
+            category = "Requirement"
+    else:
+        best = None
+        for k in range(len(head), 0, -1):
+            hc = _head_category(rules, head[:k])
+            if hc and head[:k].endswith(next(h for h in rules.heads if head[:k].endswith(h) and rules.heads[h] == hc)):
+                best = (k, hc)
+                break
+        if best is None:
+            return None
+        k, hc = best
+        if not hc[2]:
+            return None
+        head = head[:k]
+        end = m.end("cls") + k
+        category = hc[1]
+    label_s = s[start:end]
+    if _excluded(rules, s, start, label_s, head):
+        return None
+    label = text[start:end]
+    span_start = start - 1 if quoted and s[start - 1] in _QUOTES_OPEN else start
+    span_end = end + 1 if quoted and end < len(s) and s[end] == "”" else end
+    items = _items_before(text, s, rules, span_start, sa)
+    rule = "formulation.quoted" if quoted else "formulation.plain"
+    if not items:
+        items = _items_after(text, s, rules, span_end, sb, count)
+        if items:
+            rule = "formulation.label_first"
+    key_items = "、".join(i.label for i in items)
+    typed = tuple(Item(key=f"{category}|{i.label}", label=i.label, category=category, span=i.span) for i in items)
+    lex = rules.lexicon.get(label_s)
+    lexicon_items = ()
+    if lex and not items:
+        lid, lcat, litems = lex
+        lexicon_items = tuple(Item(key=f"{category}|{w}", label=w, category=category,
+                                   span=Span(start, end, text[start:end], lid), from_lexicon=True)
+                              for w in litems)
+    return Formulation(key=f"{category}|{label_s}|{key_items}", label=label, count=count, category=category,
+                       items=typed, span=Span(start, end, label, rule), lexicon_items=lexicon_items)
+
+
+class _Raw:
+    __slots__ = ("label", "span")
+
+    def __init__(self, label, span):
+        self.label, self.span = label, span
+
+
+def _clause_start(s: str, pos: int, floor: int) -> int:
+    i = pos
+    while i > floor and s[i - 1] not in _CLAUSE_BREAK:
+        i -= 1
+    return i
+
+
+def _items_before(text, s, rules, label_start, floor) -> list:
+    """Items listed just before the label, in the same clause."""
+    a = _clause_start(s, label_start, floor)
+    chunk = s[a:label_start]
+    if not chunk:
+        return []
+    # quoted items: “A”“B”“C” (or “A”、“B”) right before the label
+    qm = re.search(r"(?:“[^“”]+”、?){2,}$", chunk)
+    if qm:
+        items = [(a + mm.start() + 1, a + mm.end() - 1) for mm in re.finditer(r"“([^“”]+)”", qm.group())]
+        items = [(x + qm.start(), y + qm.start()) for x, y in items]
+        return [_Raw(text[x:y].translate(_STRIP_QUOTES), Span(x, y, text[x:y], "item.quoted")) for x, y in items]
+    if "、" not in chunk:
+        return []
+    parts, pos = [], a
+    for piece in chunk.split("、"):
+        parts.append((pos, pos + len(piece)))
+        pos += len(piece) + 1
+    # the first part may carry the words that introduce the list
+    # the list must end right before the label (增强“四个意识”、坚定“四个自信”、做到“两个维护”: it does not)
+    xl, yl = parts[-1]
+    if rules.pattern("introducer_run").fullmatch(s, xl, yl) or xl == yl:
+        return []
+    others = [y - x for x, y in parts[1:]]
+    x0, y0 = parts[0]
+    x0 = _trim_introducers(s, rules, x0, y0, min(others) if others else 2)
+    parts[0] = (x0, y0)
+    out = []
+    for x, y in parts:
+        while x < y and s[x] in "“”‘’ ":
+            if s[x] == "“" and "”" in s[x:y] and not s[x:y].endswith("”"):
+                break
+            x += 1
+        label = text[x:y].translate(_STRIP_QUOTES).strip()
+        if not label or len(label) > 40:
+            return []
+        out.append(_Raw(label, Span(x, y, text[x:y], "item.split")))
+    return out
+
+
+def _trim_introducers(s: str, rules: RuleSet, x: int, y: int, min_other: int) -> int:
+    """Cut the first item after the rightmost introducing word that leaves a plausible item."""
+    need = max(2, min_other - 2)
+    best = x
+    pat = rules.pattern("introducer")
+    for m in pat.finditer(s, x, y):
+        if y - m.end() >= need:
+            best = max(best, m.end())
+    # an introducer must start the chunk or follow another one, unless the words before it are a subject
+    return best
+
+
+def _items_after(text, s, rules, label_end, sb, count) -> list:
+    """Items in the clause after the label (“四个不摘”要求，做到A、B、C、D): exactly ``count`` of them."""
+    i = label_end
+    # skip the rest of the clause (要求), then one separator
+    while i < sb and s[i] not in "，：":
+        i += 1
+    if i >= sb:
+        return []
+    j = i + 1
+    k = j
+    while k < sb and s[k] not in _CLAUSE_BREAK:
+        k += 1
+    chunk = s[j:k]
+    if chunk.count("、") + 1 != count:
+        return []
+    parts, pos = [], j
+    for piece in chunk.split("、"):
+        parts.append((pos, pos + len(piece)))
+        pos += len(piece) + 1
+    others = [y - x for x, y in parts[1:]]
+    x0, y0 = parts[0]
+    parts[0] = (_trim_introducers(s, rules, x0, y0, min(others)), y0)
+    out = []
+    for x, y in parts:
+        label = text[x:y].translate(_STRIP_QUOTES).strip()
+        if not label or len(label) > 40:
+            return []
+        out.append(_Raw(label, Span(x, y, text[x:y], "item.after_label")))
+    return out

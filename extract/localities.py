@@ -1,0 +1,222 @@
+"""Localities: division names found in the text and linked to the gazetteer.
+
+Match, then resolve. :func:`match_names` returns every span whose text is a
+division name (full names, via the gazetteer's index of name endings), and
+:func:`longest_first` keeps the longest of overlapping matches (沙河口区, not
+河口区). :func:`resolve` then picks, for each name, the division it means:
+among homonyms the one whose parent or ancestor is named (东营市河口区; 徐州市
+in the same article), townships only inside a county the article names, and
+validity by the article's year. Names it cannot decide are left out and
+reported, never guessed.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .facts import Division, Locality, Span
+from .gazetteer import Gazetteer
+from .ruleset import RuleSet
+
+LEVEL_RANK = {"Country": 0, "Province": 1, "Prefecture": 2, "County": 3, "Township": 4}
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    start: int
+    end: int
+    name: str          # simplified full name as in the gazetteer
+    short: bool = False
+    rule: str = "locality.fullname"
+
+
+def match_names(s: str, gaz: Gazetteer) -> list[NameMatch]:
+    """Every occurrence of a full division name in the shadow text ``s``."""
+    index = gaz.suffix_index()
+    names = gaz.names
+    out = []
+    for i, ch in enumerate(s):
+        lengths = index.get(ch)
+        if not lengths:
+            continue
+        e = i + 1
+        for L in lengths:
+            a = e - L
+            if a >= 0 and s[a:e] in names:
+                out.append(NameMatch(a, e, s[a:e]))
+    return out
+
+
+def longest_first(matches: list[NameMatch]) -> list[NameMatch]:
+    """Non-overlapping matches, longer ones winning, then earlier ones; in text order."""
+    taken: list[NameMatch] = []
+    occupied: set[int] = set()
+    for m in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
+        if any(i in occupied for i in range(m.start, m.end)):
+            continue
+        taken.append(m)
+        occupied.update(range(m.start, m.end))
+    return sorted(taken, key=lambda m: m.start)
+
+
+def _plausible(s: str, matches: list[NameMatch]) -> list[NameMatch]:
+    """Drop one-character names (兴县, 代县) glued to a preceding word (振兴县域, 现代县城)."""
+    out = []
+    for m in matches:
+        if m.end - m.start <= 2 and m.start > 0 and _is_cjk(s[m.start - 1]) and not (
+                out and out[-1].end == m.start):
+            continue
+        out.append(m)
+    return out
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _valid(d: Division, year: int | None) -> bool:
+    if year is None:
+        return True
+    return (d.first_year is None or d.first_year <= year) and (d.last_year is None or year <= d.last_year)
+
+
+class Resolver:
+    """Chooses the division each matched name means, from the article's own context."""
+
+    def __init__(self, gaz: Gazetteer, rules: RuleSet, year: int | None):
+        self.gaz, self.rules, self.year = gaz, rules, year
+        self.warnings: list[str] = []
+
+    def candidates(self, name: str) -> list[Division]:
+        every = self.gaz.lookup(name)
+        valid = [d for d in every if _valid(d, self.year)]
+        if valid:
+            return valid
+        # none valid that year: the newest entries (a name used after a renaming)
+        newest = max((d.last_year or 9999) for d in every) if every else None
+        return [d for d in every if (d.last_year or 9999) == newest]
+
+    def ancestors(self, code: str) -> set[str]:
+        return {a.code for a in self.gaz.ancestors(code)}
+
+    def resolve(self, s: str, matches: list[NameMatch]) -> dict[int, Division]:
+        """Map the index of each match to a division; unresolved matches are absent."""
+        cands = {i: self.candidates(m.name) for i, m in enumerate(matches)}
+        chosen: dict[int, Division] = {}
+        # 1. unique non-township names that are not common nouns
+        for i, m in enumerate(matches):
+            c = [d for d in cands[i] if d.level != "Township"]
+            if len(c) == 1 and len({d.code for d in cands[i]}) == 1 and m.name not in self.rules.not_places:
+                chosen[i] = c[0]
+        # 2. by context, repeated while it helps (a resolved name can settle another)
+        for _ in range(3):
+            known = {d.code for d in chosen.values()}
+            known_anc = set()
+            for code in known:
+                known_anc |= self.ancestors(code)
+            progress = False
+            for i, m in enumerate(matches):
+                if i in chosen or not cands[i]:
+                    continue
+                prev = chosen.get(i - 1)
+                adjacent = prev.code if prev is not None and matches[i - 1].end == m.start else None
+                scored = []
+                for d in cands[i]:
+                    anc = self.gaz.ancestors(d.code) if d.code else ()
+                    anc_codes = {a.code for a in anc}
+                    known_levels = [LEVEL_RANK[a.level] for a in anc if a.code in known]
+                    score = 0
+                    if adjacent and adjacent in anc_codes:
+                        score = 10
+                    elif d.level == "Township":
+                        score = 8 if d.parent in known else 0
+                    elif m.name in self.rules.not_places:
+                        score = 0
+                    elif known_levels:
+                        score = 3 + max(known_levels)
+                    elif len(cands[i]) == 1:
+                        score = 2
+                    elif known_anc & anc_codes:
+                        score = 1
+                    scored.append((score, d))
+                best = max((sc for sc, _ in scored), default=0)
+                top = [d for sc, d in scored if sc == best]
+                if best > 0 and len({d.code for d in top}) == 1:
+                    chosen[i] = top[0]
+                    progress = True
+            if not progress:
+                break
+        for i, m in enumerate(matches):
+            if i not in chosen and cands[i] and m.name not in self.rules.not_places:
+                kinds = {d.level for d in cands[i]}
+                if kinds != {"Township"}:
+                    self.warnings.append(f"offset {m.start}: {m.name} left unresolved "
+                                         f"({len(cands[i])} divisions of that name)")
+        return chosen
+
+    def resolve_short(self, short: str, suffix: str | None, known: set[str]) -> Division | None:
+        """A short name (泰安, 平江) used as a place: the division it abbreviates, from context."""
+        cands = [d for d in self.gaz.short_names().get(short, []) if _valid(d, self.year)]
+        if suffix:
+            cands = [d for d in cands if d.name.endswith(suffix)] or cands
+        if not cands:
+            return None
+        known_anc = set()
+        for code in known:
+            known_anc |= self.ancestors(code) | {code}
+        def score(d: Division):
+            anc = self.ancestors(d.code)
+            return (d.code in known, bool(anc & known_anc), -LEVEL_RANK[d.level])
+        ranked = sorted(cands, key=score, reverse=True)
+        if len(ranked) > 1 and score(ranked[0]) == score(ranked[1]):
+            return None
+        top = ranked[0]
+        if len(ranked) > 1 and not (score(top)[0] or score(top)[1]) and len({d.level for d in ranked}) == 1:
+            return None
+        return top
+
+
+def find_localities(text: str, s: str, gaz: Gazetteer, rules: RuleSet, year: int | None,
+                    warnings: list[str]) -> list[Locality]:
+    """Every locality mention in the document, resolved; in text order."""
+    resolver = Resolver(gaz, rules, year)
+    matches = _plausible(s, longest_first(match_names(s, gaz)))
+    chosen = resolver.resolve(s, matches)
+    out: dict[tuple[int, int], Locality] = {}
+    for i, m in enumerate(matches):
+        d = chosen.get(i)
+        if d is not None:
+            out[(m.start, m.end)] = _locality(gaz, d, text, m.start, m.end, "locality.fullname", written=True)
+    known = {loc.division.code for loc in out.values()}
+    occupied = {i for (a, b) in out for i in range(a, b)}
+    for rid, mode, pattern in rules.short_names:
+        for m in pattern.finditer(s):
+            a0 = m.start("names")
+            suffix = m.groupdict().get("suffix")
+            for n, part in enumerate(re.finditer(r"[^、和及]+", m.group("names"))):
+                short = part.group()
+                # the first name may be preceded by other words (加强对平江、华容等县): try its tails
+                tails = [short[k:] for k in range(0, len(short) - 1)] if n == 0 else [short]
+                for tail in tails:
+                    a, b = a0 + part.end() - len(tail), a0 + part.end()
+                    if any(i in occupied for i in range(a, b)):
+                        break
+                    if mode == "known":
+                        ds = [loc.division for loc in out.values()
+                              if loc.division.name != tail and loc.division.name.startswith(tail)]
+                        d = ds[0] if ds else None
+                    else:
+                        d = resolver.resolve_short(tail, suffix, known)
+                    if d is None:
+                        continue
+                    out[(a, b)] = _locality(gaz, d, text, a, b, rid, written=False)
+                    occupied.update(range(a, b))
+                    known.add(d.code)
+                    break
+    warnings.extend(resolver.warnings)
+    return [out[k] for k in sorted(out)]
+
+
+def _locality(gaz: Gazetteer, d: Division, text: str, a: int, b: int, rule: str, written: bool) -> Locality:
+    return Locality(key=d.code, label=text[a:b] if written else d.name, division=d,
+                    ancestors=gaz.ancestors(d.code), span=Span(a, b, text[a:b], rule))

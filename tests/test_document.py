@@ -1,0 +1,410 @@
+"""Document: decoding, plain-text chrome removal, HTML extraction and metadata."""
+from __future__ import annotations
+
+import doctest
+import hashlib
+import html as htmllib
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from policykg.extract import document as document_module
+from policykg.extract import html as html_module
+from policykg.extract.document import Document, chrome_rules, clean_lines, decode, normalise_date
+from policykg.extract.errors import InputError, InputNotFound, RuleError
+from policykg.extract.html import parse_html
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DEV = SHARED / "eval" / "dev"
+needs_shared = pytest.mark.skipif(not (DEV / "texts").is_dir(), reason="../shared is absent")
+
+CHROME_LINES = ("澎湃Logo", "下载客户端", "登录", "+1", "字号", "原标题", "阅读原文", "本文为", "收藏",
+                "我要举报", "扫码下载", "ICP备", "公网安备", "许可证", "©", "反馈")
+
+
+def lines_of(text: str) -> list[str]:
+    return text.split("\n")
+
+
+# -- the seed article (third-party text: read from ../shared, never copied) -------
+
+@pytest.fixture(scope="module")
+def seed_raw() -> str:
+    path = DEV / "texts" / "seed.txt"
+    if not path.is_file():
+        pytest.skip("../shared/eval/dev/texts/seed.txt is absent")
+    return path.read_text(encoding="utf-8")
+
+
+def test_seed_starts_with_title_and_publish_lines(seed_raw):
+    doc = Document.from_text(seed_raw, source="seed.txt")
+    first = lines_of(doc.text)[:6]
+    assert first == ["教育整顿十大专栏②:聚焦“怎么看”,明白“怎么干”,落实“谁来干”", "",
+                     "2021-03-05 13:10", "来源:澎湃新闻·澎湃号·政务", "", "编者按:"]
+    assert doc.title == "教育整顿十大专栏②:聚焦“怎么看”,明白“怎么干”,落实“谁来干”"
+    assert doc.published == "2021-03-05T13:10"
+    assert doc.year == 2021
+    assert doc.publisher == "澎湃新闻·澎湃号·政务"
+    assert doc.media_type == "text/plain"
+
+
+def test_seed_keeps_every_body_paragraph_in_order(seed_raw):
+    doc = Document.from_text(seed_raw)
+    raw = [x.strip() for x in lines_of(seed_raw)]
+    start = raw.index("编者按:")
+    end = next(i for i, x in enumerate(raw) if "三篇文章" in x)
+    body = [x for x in raw[start:end + 1] if x]
+    assert len(body) > 25
+    kept = [x for x in lines_of(doc.text) if x]
+    pos = kept.index("编者按:")
+    assert kept[pos:] == body  # the whole body, in order, and nothing after it
+    assert doc.text.endswith("促进教育整顿成果长效化。\n")
+
+
+def test_seed_comes_out_exactly(seed_raw):
+    raw = lines_of(seed_raw)
+    title = raw.index("教育整顿十大专栏②:聚焦“怎么看”,明白“怎么干”,落实“谁来干”")
+    last = next(i for i, x in enumerate(raw) if x.endswith("促进教育整顿成果长效化。"))
+    expected = [x for x in raw[title:last + 1] if x != "字号"]
+    assert Document.from_text(seed_raw).text == "\n".join(expected) + "\n"
+
+
+def test_seed_has_no_chrome_line_left(seed_raw):
+    text = Document.from_text(seed_raw).text
+    for line in lines_of(text):
+        for chrome in CHROME_LINES:
+            assert not line.startswith(chrome), line
+    for chrome in ("澎湃Logo", "阅读原文", "原标题", "ICP备", "上海东方报业", "扫码下载", "仅代表"):
+        assert chrome not in text
+    assert "\n\n\n" not in text and not text.startswith("\n")
+
+
+# -- dev14: GB18030 with 澎湃-style chrome -----------------------------------------
+
+def test_dev14_gb18030_same_text_as_utf8(tmp_path):
+    gb_path = FIXTURES / "dev14.txt"
+    data = gb_path.read_bytes()
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("gbk")  # 4-byte GB18030 sequences: a GBK decoder is not enough
+    utf8 = tmp_path / "dev14-utf8.txt"
+    utf8.write_bytes(data.decode("gb18030").encode("utf-8"))
+    gb, u8 = Document.from_path(gb_path), Document.from_path(utf8)
+    assert gb.encoding == "gb18030" and u8.encoding == "utf-8"
+    assert gb.text == u8.text and gb.id == u8.id
+    assert gb.source == str(gb_path)
+
+
+def test_dev14_metadata_and_chrome():
+    doc = Document.from_path(FIXTURES / "dev14.txt")
+    assert doc.title == "桂东县:全力以赴打好清明节森林防灭火攻坚战"
+    assert doc.published == "2021-04-02T10:15"
+    assert doc.publisher == "澎湃新闻·澎湃号·政务"
+    ls = lines_of(doc.text)
+    assert ls[:3] == ["桂东县:全力以赴打好清明节森林防灭火攻坚战", "", "2021-04-02 10:15 来源：澎湃新闻·澎湃号·政务"]
+    assert ls[-2] == "会上,沤江镇、沙田镇、四都镇主要负责同志作表态发言。"
+    for chrome in ("桂东融媒", "李婷", "陈志华", "原标题", "阅读原文", "字号", "沪ICP备", "©"):
+        assert chrome not in doc.text
+    # half-width punctuation inside lines is kept as written
+    assert "4月1日上午,桂东县召开全县森林防灭火工作会议," in doc.text
+
+
+# -- dev13: an HTML page ------------------------------------------------------------
+
+def dev13_paragraphs() -> list[str]:
+    raw = (FIXTURES / "dev13.html").read_text(encoding="utf-8")
+    content = raw[raw.index('<div class="article-content">'):raw.index('<div class="article-share">')]
+    return [htmllib.unescape(p).lstrip("\u2003") for p in re.findall(r"<p>(.*?)</p>", content)]
+
+
+def test_dev13_html_metadata():
+    doc = Document.from_path(FIXTURES / "dev13.html")
+    assert doc.media_type == "text/html" and doc.encoding == "utf-8"
+    assert doc.title == "旌德县召开2021年林长制工作会议"
+    assert doc.published == "2021-03-12T09:30"
+    assert doc.publisher == "县林业局"
+
+
+def test_dev13_html_article_text():
+    doc = Document.from_path(FIXTURES / "dev13.html")
+    paras = dev13_paragraphs()
+    assert len(paras) == 7
+    assert doc.text == "\n\n".join(["旌德县召开2021年林长制工作会议",
+                                    "发布时间：2021-03-12 09:30 来源：县林业局", *paras]) + "\n"
+    for chrome in ("相关文章", "绩溪县", "备案号", "doSearch", "setFont", "浏览次数", "字号", "分享到",
+                   "打印本页", "当前位置", "首页", "欢迎访问", "hm.baidu", "\u2003"):
+        assert chrome not in doc.text
+
+
+def test_dev13_html_sniffed_without_suffix(tmp_path):
+    p = tmp_path / "page"
+    p.write_bytes((FIXTURES / "dev13.html").read_bytes())
+    doc = Document.from_path(p)
+    assert doc.media_type == "text/html"
+    assert doc.text == Document.from_path(FIXTURES / "dev13.html").text
+
+
+def synthetic_page(text: str) -> str:
+    """An HTML page around a plain-text dev article, with the usual government-site chrome."""
+    paras = [p for p in text.split("\n\n") if p.strip()]
+    title, pub, body = paras[0], paras[1], paras[2:]
+    date, _, src = pub.partition("\u3000")
+    ps = "\n".join(f"<p>&emsp;&emsp;{htmllib.escape(p)}</p>" for p in body)
+    return f"""<!DOCTYPE html><html><head><meta charset="utf-8">
+<title>{htmllib.escape(title)}_要闻_某市人民政府</title>
+<meta property="og:title" content="{htmllib.escape(title)}"><meta name="publishdate" content="{date}">
+<meta name="SiteName" content="某市人民政府"><link rel="canonical" href="https://example.gov.cn/a/1.html">
+<style>.x {{ color: red }}</style><script>var kw = "脚本里的字不应出现";</script></head><body>
+<div class="header"><div class="logo"><img alt="某市人民政府"></div></div>
+<nav><ul><li><a href="/">首页</a></li><li><a href="/x">新闻中心</a></li></ul></nav>
+<div class="breadcrumb">当前位置：<a href="/">首页</a> &gt; 要闻</div>
+<div class="article"><h1>{htmllib.escape(title)}</h1>
+<div class="article-info"><span>发布时间：{date}</span> <span>{htmllib.escape(src)}</span> <span>浏览次数：12</span></div>
+<div id="zoom">{ps}</div>
+<div class="article-share">分享到：<a>微信</a></div></div>
+<div class="related-list"><h3>相关文章</h3><ul><li><a>绩溪县召开安全生产工作会议</a></li></ul></div>
+<div class="footer"><p>版权所有：某市人民政府 备案号：皖ICP备05003812号-1</p></div>
+<iframe src="/ad">iframe 里的字</iframe><script>function doSearch() {{}}</script></body></html>"""
+
+
+def test_generated_html_matches_plain_text():
+    plain = Document.from_path(FIXTURES / "dev05.txt")
+    doc = Document.from_html(synthetic_page((FIXTURES / "dev05.txt").read_text(encoding="utf-8")),
+                             source="dev05.html")
+    assert doc.text.split("\n\n")[2:] == plain.text.split("\n\n")[2:]
+    assert doc.text.split("\n\n")[1] == "发布时间：2021-07-07 07:30 来源：岳阳日报"
+    assert doc.title == plain.title
+    assert doc.published == plain.published == "2021-07-07T07:30"
+    assert doc.publisher == "岳阳日报"
+    assert doc.url == "https://example.gov.cn/a/1.html"
+    for chrome in ("脚本里的字", "iframe", "相关文章", "绩溪县", "备案号", "首页", "浏览次数", "分享到", "doSearch"):
+        assert chrome not in doc.text
+
+
+def test_html_with_only_scripts_has_no_body():
+    page = ("<html><head><title>x</title><script>var a = '会议指出，要抓落实。会议强调，要抓落实。';</script>"
+            "</head><body><script>doSearch()</script><iframe src='x'></iframe>"
+            "<nav><a>首页</a> <a>新闻中心</a></nav></body></html>")
+    with pytest.raises(InputError, match="no article body found") as e:
+        Document.from_html(page, source="scripts.html")
+    assert "scripts.html" in str(e.value)
+
+
+def test_html_declared_charset_and_br_lines():
+    page = ('<html><head><meta http-equiv="Content-Type" content="text/html; charset=gbk">'
+            "<title>某县召开会议_要闻_某县人民政府</title></head><body><div class=nav><a>首页</a></div>"
+            "<div><div>&nbsp;&nbsp;会议指出，要抓落实。<br>会议强调，要　加强领导。</div></div></body></html>")
+    doc = Document.from_bytes(page.encode("gbk"), source="g.htm")
+    assert doc.encoding == "gbk" and doc.media_type == "text/html"
+    assert doc.title == "某县召开会议"
+    assert doc.text == "会议指出，要抓落实。\n会议强调，要　加强领导。\n"  # the U+3000 inside the line stays
+
+
+def test_parse_html_keeps_script_text_out():
+    parts = parse_html("<html><body><div class='article-content'><p>正文。<script>evil()</script>续。</p>"
+                       "<style>p{}</style></div></body></html>")
+    assert parts.blocks == ("正文。续。",)
+
+
+# -- encodings and bad input ----------------------------------------------------------
+
+SAMPLE = "某县召开会议\n\n2021-03-05 13:10　来源：某县融媒\n\n会议指出，要抓落实。\n"
+
+
+@pytest.mark.parametrize("data, encoding", [
+    (SAMPLE.encode("utf-8"), "utf-8"),
+    (b"\xef\xbb\xbf" + SAMPLE.encode("utf-8"), "utf-8-sig"),
+    (SAMPLE.encode("utf-16"), "utf-16"),  # with a BOM
+    (b"\xfe\xff" + SAMPLE.encode("utf-16-be"), "utf-16"),
+    (SAMPLE.encode("gb18030"), "gb18030"),
+])
+def test_encodings(tmp_path, data, encoding):
+    p = tmp_path / "a.txt"
+    p.write_bytes(data)
+    doc = Document.from_path(p)
+    assert doc.encoding == encoding
+    assert doc.text == SAMPLE
+    assert doc.published == "2021-03-05T13:10" and doc.publisher == "某县融媒"
+
+
+@pytest.mark.parametrize("data, reason", [
+    (b"", "empty file"),
+    (b" \n\t\r\n\xe3\x80\x80\n", "only whitespace"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00", "PNG"),
+    (b"PK\x03\x04\x14\x00\x00\x00", "ZIP"),
+    (b"%PDF-1.7\n", "PDF"),
+    (b"text\x00with NUL", "NUL"),
+    (b"caf\xe9 au lait \xff", "not UTF-8"),
+])
+def test_bad_input_names_the_file(tmp_path, data, reason):
+    p = tmp_path / "bad.txt"
+    p.write_bytes(data)
+    with pytest.raises(InputError, match=reason) as e:
+        Document.from_path(p)
+    assert str(p) in str(e.value)
+    assert isinstance(e.value, ValueError)
+
+
+def test_undecodable_gives_first_utf8_error_offset():
+    with pytest.raises(InputError) as e:
+        decode(b"abc \xe9 def \xff", "x.txt")
+    assert e.value.offset == 4
+    assert "x.txt (offset 4)" in str(e.value)
+
+
+def test_missing_path():
+    with pytest.raises(InputNotFound) as e:
+        Document.from_path("/nonexistent/dir/article.txt")
+    assert isinstance(e.value, FileNotFoundError)
+    assert "/nonexistent/dir/article.txt" in str(e.value)
+
+
+def test_directory_and_permission(tmp_path):
+    with pytest.raises(InputError, match="directory"):
+        Document.from_path(tmp_path)
+    p = tmp_path / "secret.txt"
+    p.write_text(SAMPLE, encoding="utf-8")
+    p.chmod(0)
+    try:
+        if os.access(p, os.R_OK):
+            pytest.skip("running as a user who can read any file")
+        with pytest.raises(InputError, match="permission denied") as e:
+            Document.from_path(p)
+        assert str(p) in str(e.value)
+    finally:
+        p.chmod(0o644)
+
+
+def test_permission_error_is_an_input_error(monkeypatch):
+    def refuse(self):
+        raise PermissionError(13, "Permission denied", str(self))
+
+    monkeypatch.setattr(Path, "read_bytes", refuse)
+    with pytest.raises(InputError, match="permission denied") as e:
+        Document.from_path("locked/article.txt")
+    assert "locked/article.txt" in str(e.value)
+
+
+def test_only_chrome_is_an_error():
+    with pytest.raises(InputError, match="no article text"):
+        Document.from_text("澎湃Logo\n下载客户端\n登录\n", source="chrome.txt")
+
+
+# -- ids and explicit metadata ----------------------------------------------------------
+
+def test_id_is_stable_content_hash():
+    a = Document.from_text(SAMPLE, source="a.txt")
+    b = Document.from_text(SAMPLE.replace("\n", "\r\n"), source="b.txt", title="另一个标题")
+    assert a.id == b.id == hashlib.sha256(a.text.encode("utf-8")).hexdigest()[:16]
+    assert Document.from_text(SAMPLE + "会议强调，要加强领导。\n").id != a.id
+
+
+def test_id_known_value():
+    # Changing how text is cleaned changes ids: this pins the current behaviour.
+    assert Document.from_text("  会议指出，要抓落实。\r\n\r\n").id == "147db4e77f828f19"
+
+
+def test_explicit_values_win():
+    doc = Document.from_text(SAMPLE, published="2021-03-06", title="T", publisher="P", url="https://x.cn/1")
+    assert (doc.published, doc.title, doc.publisher, doc.url) == ("2021-03-06", "T", "P", "https://x.cn/1")
+    assert Document.from_text(SAMPLE, published="2021年3月7日").published == "2021-03-07"
+    assert Document.from_text(SAMPLE).published == "2021-03-05T13:10"
+    with pytest.raises(InputError, match="not a date"):
+        Document.from_text(SAMPLE, published="yesterday")
+    assert Document.from_path(FIXTURES / "dev13.html", published="2021-03-05").published == "2021-03-05"
+
+
+def test_year_and_no_date():
+    doc = Document.from_text("某县召开会议\n\n3月5日上午，某县召开会议。\n")
+    assert doc.published is None and doc.year is None
+    assert doc.title == "某县召开会议"
+
+
+def test_body_date_is_not_the_publish_date():
+    doc = Document.from_text("某区召开推进会\n\n2021年3月5日上午，某区召开推进会，部署重点任务。\n")
+    assert doc.published is None
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("2021-03-12 09:30", "2021-03-12T09:30"),
+    ("2021-03-12T09:30:00+08:00", "2021-03-12T09:30"),
+    ("2021/3/5", "2021-03-05"),
+    ("2021年3月5日 08:05", "2021-03-05T08:05"),
+    ("发布时间：2021-03-12 09:30", "2021-03-12T09:30"),
+    ("2021-13-40", None),
+    ("", None),
+])
+def test_normalise_date(value, expected):
+    assert normalise_date(value) == expected
+
+
+# -- normalisation ------------------------------------------------------------------------
+
+def test_line_normalisation_changes_nothing_inside_lines():
+    raw = "\ufeff  标题:一\r\n\r\n\r\n\u3000\u3000正文,半角:标点;保留。  \r\u00a0\u2003第二段　中间的全角空格。\t\n\n\n\n"
+    assert clean_lines(raw) == ["标题:一", "", "正文,半角:标点;保留。", "第二段　中间的全角空格。"]
+
+
+def test_stop_above_body_drops_only_its_line():
+    text = "某县召开会议\n原标题：《某县召开全县会议》\n\n会议指出，要抓落实。\n\n原标题：《尾》\n\n阅读原文\n尾巴。\n"
+    assert Document.from_text(text).text == "某县召开会议\n\n会议指出，要抓落实。\n"
+
+
+def test_credit_lines_are_dropped():
+    text = "标题行\n\n会议指出，要抓落实。\n\n(来源:桂东融媒 编辑:李婷 审核:陈志华)\n责任编辑：张三\n"
+    assert Document.from_text(text).text == "标题行\n\n会议指出，要抓落实。\n"
+
+
+def test_body_sentences_mentioning_chrome_words_stay():
+    body = ["会议要求，要分享经验、收藏典型，办理许可证要提速。", "编辑部、审核组要加强协作。", "字号老店要守正创新。"]
+    text = "标题行\n\n" + "\n\n".join(body) + "\n"
+    assert Document.from_text(text).text == text
+
+
+def test_markdown_heading_is_the_title(tmp_path):
+    p = tmp_path / "a.md"
+    p.write_text("# 某县召开会议 #\n\n2021年3月5日 来源：某县融媒\n\n## 一、总体要求\n\n会议指出，**要**抓落实。\n",
+                 encoding="utf-8")
+    doc = Document.from_path(p)
+    assert doc.media_type == "text/markdown"
+    assert doc.title == "某县召开会议" and doc.published == "2021-03-05" and doc.publisher == "某县融媒"
+    assert doc.text == "某县召开会议\n\n2021年3月5日 来源：某县融媒\n\n一、总体要求\n\n会议指出，**要**抓落实。\n"
+
+
+# -- the clean dev texts pass through unchanged ----------------------------------------------
+
+@needs_shared
+@pytest.mark.parametrize("stem", [f"dev{i:02d}" for i in range(1, 13)])
+def test_clean_dev_texts_unchanged(stem):
+    raw = (DEV / "texts" / f"{stem}.txt").read_text(encoding="utf-8")
+    doc = Document.from_path(DEV / "texts" / f"{stem}.txt")
+    assert doc.text == raw
+    gold = json.loads((DEV / "gold" / f"{stem}.json").read_text(encoding="utf-8"))
+    assert (doc.published or "")[:10] == (gold["publish_date"] or "")
+
+
+# -- rules and docs ------------------------------------------------------------------------------
+
+def test_rule_files_load():
+    kinds = {r.kind for r in chrome_rules()}
+    assert kinds == {"drop", "stop", "published", "publisher"}
+    assert html_module.rules().body
+
+
+def test_broken_chrome_rules_are_reported_with_line(tmp_path):
+    p = tmp_path / "chrome.tsv"
+    p.write_text("id\tkind\tpattern\nok\tdrop\t^x$\nbad\tdrop\t(\nw\tweird\tx\nd\tpublished\t\\d+\n",
+                 encoding="utf-8")
+    with pytest.raises(RuleError) as e:
+        chrome_rules(str(p))
+    assert len(e.value.errors) == 3
+    assert f"{p}:3" in str(e.value) and f"{p}:4" in str(e.value) and f"{p}:5" in str(e.value)
+
+
+@pytest.mark.parametrize("module", [document_module, html_module])
+def test_doctests(module):
+    result = doctest.testmod(module)
+    assert result.attempted > 0 and result.failed == 0
