@@ -1,0 +1,214 @@
+"""Meetings: names ending in a meeting word, their locality, date, role and upstream meetings.
+
+Reading one clause (``肥城市召开政法队伍教育整顿动员部署会议``): a meeting-name
+ending from the rules anchors the match; the clause before it is cut after the
+rightmost breaker word (召开, 传达学习, 和…), which leaves the subject before it
+and the name after it. The name may start with a list of localities or level
+words (全国、全省、全市…会议 gives three meetings of one name); those become
+``pk:heldIn`` and are dropped from the label, an organ word after them is kept
+(德州市委视频会议 → 市委视频会议). Level words resolve against the subject or
+the section's locality through the gazetteer (全市 in 德城区 → 德州市).
+
+A meeting is upstream when its spirit is transmitted (…会议精神, 传达学习…) or
+when another one is held after it (…召开后/结束后); it is reported when the
+section's locality holds it. Dates come from the same sentence; 接续/随即 carry
+the day to the upstream meeting, 会后…紧接着 carries it across sentences.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .facts import Division, LEVELS
+
+DATE = re.compile(r"(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日(?P<pod>上午|下午|晚上|晚|早上|中午)?")
+YEAR_PREFIX = re.compile(r"^(?:\d{4}|[〇一二三四五六七八九零]{4})年度?")
+_BOUND = "，。；：！？（）《》\n "
+_VAGUE_CORE = {"此次", "这次", "本次", "该次", "上述", "有关", "相关", "各类", "全体", "各次", "专题", "工作", "相关工作",
+               "贯彻落实", "专门", "该", "各种", "一系列"}
+_NOT_END = "委堂员场室馆上"   # 常委会委员, 大会堂: the meeting word continues into another word
+
+
+@dataclass
+class Prefix:
+    start: int
+    end: int
+    division: Division | None
+    level: str | None       # Country … Township
+    rule: str
+    organ_end: int | None = None   # end of 委/政府 after the place
+
+
+@dataclass
+class MeetingMention:
+    start: int              # of the whole name including place/level prefix
+    name_start: int         # of the label
+    end: int
+    label: str
+    kind: str
+    suffix_rule: str
+    division: Division | None
+    level: str | None
+    role: str | None = None          # reported | upstream | None (left out)
+    relation: str | None = None      # spirit | after | None
+    date: tuple | None = None        # (y, m, d, part of day)
+    sentence: int = 0
+    section: int = 0
+    prefix_rule: str = ""
+    subject_division: Division | None = None
+    co_listed_with: list = field(default_factory=list)
+    follows_colisted: "MeetingMention | None" = None
+
+
+def resolve_level(word_target: str, level: str, anchor: Division | None, self_ok: bool, gaz, doc_divs) -> Division | None:
+    """The division a level word means, seen from ``anchor`` (全市 in 德城区 → 德州市)."""
+    if level == "Country":
+        return None
+    if anchor is not None:
+        chain = ([anchor] if self_ok else []) + list(gaz.ancestors(anchor.code))
+        for d in chain:
+            if d.name.endswith(word_target) and (word_target != "省" or d.level == "Province"):
+                return d
+            if word_target == "区" and d.level == "Province" and d.name.endswith("自治区"):
+                return d
+    # no anchor (or nothing in its chain): the one division of that kind the article names
+    pool = [d for d in doc_divs if d.name.endswith(word_target)
+            and (anchor is None or d.code == anchor.code or anchor.code in {a.code for a in gaz.ancestors(d.code)}
+                 or d.code in {a.code for a in gaz.ancestors(anchor.code)})]
+    codes = {d.code for d in pool}
+    if len(codes) == 1:
+        return pool[0]
+    return None
+
+
+class MeetingReader:
+    def __init__(self, text, s, rules, gaz, loc_at: dict, doc_divs: list[Division]):
+        self.text, self.s, self.rules, self.gaz = text, s, rules, gaz
+        self.loc_at = loc_at          # start offset -> Locality
+        self.doc_divs = doc_divs
+        self.suffix_pat = rules.pattern("meeting_suffix")
+        self.breaker_pat = rules.pattern("meeting_breaker")
+        self.level_pat = rules.pattern("level_word")
+        self.organ_pat = rules.pattern("organ")
+        self.boiler = [rx for _r, kind, rx in rules.boilerplate if kind == "meeting"]
+
+    # ------------------------------------------------------------------ one clause
+    def prefixes_at(self, pos: int, end: int, anchor: Division | None, self_ok: bool) -> tuple[list[Prefix], int]:
+        """The list of places/level words starting at ``pos`` (全省、泰安市…): prefixes and where they end."""
+        s = self.s
+        out: list[Prefix] = []
+        while pos < end:
+            dm = DATE.match(s, pos)
+            if dm and dm.end() > pos and not out:
+                pos = dm.end()
+                continue
+            loc = self.loc_at.get(pos)
+            if loc is not None and loc.span.end <= end:
+                p = Prefix(pos, loc.span.end, loc.division, loc.division.level, loc.span.rule)
+            else:
+                lm = self.level_pat.match(s, pos)
+                if not lm or lm.end() > end:
+                    break
+                rid, target, level, self_word = self.rules.level_words[lm.group()]
+                # a bare 省/市/县 is a level word only before an organ (市委, 省政府)
+                if len(lm.group()) == 1 and not self.organ_pat.match(s, lm.end()):
+                    break
+                div = resolve_level(target, level, anchor, self_ok and self_word, self.gaz, self.doc_divs)
+                p = Prefix(pos, lm.end(), div, level if div is None else div.level, rid)
+            om = self.organ_pat.match(s, p.end)
+            if om and om.end() < end:
+                p.organ_end = om.end()
+            out.append(p)
+            pos = p.organ_end or p.end
+            if pos < end and s[pos] in "、和及" and (self.loc_at.get(pos + 1) or self.level_pat.match(s, pos + 1)):
+                pos += 1
+                continue
+            break
+        return out, pos
+
+    def read_sentence(self, sa: int, sb: int, section_div: Division | None, sent_no: int, sec_no: int) -> list[MeetingMention]:
+        s, rules = self.s, self.rules
+        out: list[MeetingMention] = []
+        floor = sa
+        for m in self.suffix_pat.finditer(s, sa, sb):
+            se = m.end()
+            if se < len(s) and s[se] in _NOT_END and not s.startswith("上来", se):
+                if not (s[se] == "上" and m.group().endswith(("会议", "大会", "会"))):
+                    continue
+            lb = m.start()
+            while lb > floor and s[lb - 1] not in _BOUND:
+                lb -= 1
+            floor = se
+            # the rightmost breaker splits subject | name
+            cut, transmits, subject_end = lb, False, lb
+            for bm in self.breaker_pat.finditer(s, lb, m.start()):
+                cut, subject_end = bm.end(), bm.start()
+                transmits = rules.meeting_breakers[bm.group()][1]
+            subject_div = self._subject(lb, subject_end, section_div)
+            if subject_div is False:     # 各县/各区…: several meetings, none named
+                continue
+            anchor = subject_div or section_div
+            prefixes, name_start = self.prefixes_at(cut, m.start(), anchor, True)
+            # the label keeps an organ with the level character (湖南省委… → 省委…)
+            label_start = name_start
+            if prefixes and prefixes[-1].organ_end:
+                label_start = prefixes[-1].end - 1 if self.loc_at.get(prefixes[-1].start) else prefixes[-1].start
+            label = self.text[label_start:se]
+            ym = YEAR_PREFIX.match(s, label_start)
+            if ym and ym.end() < m.start():
+                label_start = ym.end()
+                label = self.text[label_start:se]
+            sid, kind, generic = rules.meeting_suffixes[m.group()]
+            core = s[name_start:m.start()]
+            has_organ = bool(prefixes and prefixes[-1].organ_end)
+            if (core in _VAGUE_CORE or (generic and len(core) < 2 and not has_organ)
+                    or (not generic and not core and not has_organ)):
+                continue
+            if any(rx.search(s[lb:se]) for rx in self.boiler):
+                continue
+            after = s[se:se + 4]
+            relation = None
+            if transmits or after.startswith("精神"):
+                relation = "spirit"
+            elif after.startswith(("召开后", "结束后", "后", "召开之后", "之后")):
+                relation = "after"
+            targets = prefixes or [None]
+            mentions = []
+            for p in targets:
+                div = p.division if p else subject_div
+                level = p.level if p else (subject_div.level if subject_div else None)
+                mentions.append(MeetingMention(
+                    start=(p.start if p else name_start), name_start=label_start, end=se, label=label,
+                    kind=kind, suffix_rule=sid, division=div, level=level, relation=relation,
+                    sentence=sent_no, section=sec_no, prefix_rule=(p.rule if p else "meeting.subject"),
+                    subject_division=subject_div or None))
+            for a, b in zip(mentions, mentions[1:]):
+                a_rank = LEVELS.index(a.level) if a.level else None
+                b_rank = LEVELS.index(b.level) if b.level else None
+                if a_rank is not None and b_rank is not None and b_rank > a_rank:
+                    b.follows_colisted = a
+            out.extend(mentions)
+        # 甲会议和乙会议精神: the spirit of both
+        for a, b in zip(out, out[1:]):
+            if b.relation == "spirit" and a.relation is None and s[a.end:b.start].strip("和及、与") == "" \
+                    and b.start - a.end <= 1:
+                a.relation = "spirit"
+        return out
+
+    def _subject(self, a: int, b: int, section_div):
+        """The locality before the breaker (肥城市召开…; 我省紧接着召开…), or False for 各县."""
+        s = self.s
+        seg = s[a:b]
+        if not seg:
+            return None
+        if re.search(r"各(县|区|市|镇|乡|地|旗|镇街|单位|部门)|相继", seg):
+            return False
+        for pos in range(a, b):
+            loc = self.loc_at.get(pos)
+            if loc is not None:
+                return loc.division
+            lm = self.level_pat.match(s, pos)
+            if lm and lm.group().startswith(("我", "全")):
+                _rid, target, level, _self = self.rules.level_words[lm.group()]
+                return resolve_level(target, level, section_div, True, self.gaz, self.doc_divs)
+        return None
