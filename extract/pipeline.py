@@ -1,0 +1,409 @@
+"""From a document to its facts: every rule family run over one shared reading of the text.
+
+>>> from policykg.extract.document import Document
+>>> doc = Document.from_text("肥城市召开会议\\n\\n3月1日，肥城市召开政法队伍教育整顿动员部署会议。\\n"
+...                          "会议强调，要突出筑牢政治忠诚、清除害群之马、整治顽瘴痼疾、弘扬英模精神“四项任务”。",
+...                          published="2021-03-05")
+>>> x = extract(doc)
+>>> [(m.name, m.date, m.role) for m in x.meetings]
+[('政法队伍教育整顿动员部署会议', '2021-03-01', 'reported')]
+>>> [(f.label, f.count, f.category, len(f.items)) for f in x.formulations]
+[('四项任务', 4, 'Task', 4)]
+>>> all(doc.text[s.start:s.end] == s.quote for s in x.spans())
+True
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .facts import Campaign, Extraction, Formulation, Locality, Meeting, Person, Span, Statement
+from .formulations import find_formulations
+from .gazetteer import Gazetteer
+from .localities import find_localities
+from .meetings import DATE, MeetingMention, MeetingReader
+from .persons import find_titled_persons
+from .ruleset import RuleSet
+from .statements import find_statements
+from .text import paragraphs, sentences, shadow
+
+_YEAR = re.compile(r"(\d{4})年")
+
+
+@dataclass
+class Section:
+    start: int
+    end: int
+    division: object       # Division or None
+    heading: bool
+
+
+def extract(doc, *, rules: RuleSet | None = None, gazetteer: Gazetteer | None = None) -> Extraction:
+    """Every fact of ``doc`` (a :class:`~policykg.extract.document.Document`)."""
+    return _Reader(doc, rules or RuleSet.default(), gazetteer or Gazetteer.default()).run()
+
+
+class _Reader:
+    def __init__(self, doc, rules, gaz):
+        self.doc, self.rules, self.gaz = doc, rules, gaz
+        self.text = doc.text
+        self.s = shadow(doc.text)
+        self.paras = paragraphs(self.s)
+        self.sents = [(pi, seg) for pi, p in enumerate(self.paras) for seg in sentences(self.s, p)]
+        self.pub = _parse_date(doc.published)
+        self.year = self.pub[0] if self.pub else _text_year(self.s)
+        self.warnings: list[str] = []
+
+    # ------------------------------------------------------------------ driver
+    def run(self) -> Extraction:
+        text, s = self.text, self.s
+        locs = find_localities(text, s, self.gaz, self.rules, self.year, self.warnings)
+        self.loc_at = {loc.span.start: loc for loc in locs}
+        self.doc_divs = [loc.division for loc in locs]
+        self.sections = self._sections(locs)
+        persons = find_titled_persons(text, s, self.rules)
+        meetings, mention_of = self._meetings()
+        person_facts = self._persons(persons)
+        statements = self._statements(persons, meetings)
+        formulations = self._formulations(statements, meetings)
+        meetings = self._attendance(persons, meetings)
+        campaigns = self._campaigns(meetings)
+        return Extraction(localities=tuple(locs), meetings=tuple(meetings), statements=tuple(statements),
+                          formulations=tuple(formulations), persons=tuple(person_facts),
+                          campaigns=tuple(campaigns), warnings=tuple(self.warnings))
+
+    # ------------------------------------------------------------------ sections
+    def _sections(self, locs: list[Locality]) -> list[Section]:
+        s = self.s
+        by_para: dict[int, list[Locality]] = {}
+        for loc in locs:
+            for pi, p in enumerate(self.paras):
+                if p.start <= loc.span.start < p.end:
+                    by_para.setdefault(pi, []).append(loc)
+                    break
+        headings = []
+        for pi, p in enumerate(self.paras):
+            if pi == 0:
+                continue
+            ls = by_para.get(pi, [])
+            body = s[p.start:p.end].rstrip("：:")
+            if ls and len(ls) <= 3 and "".join(l.span.quote for l in ls) == self.text[p.start:p.start + len(body)] \
+                    and ls[0].span.start == p.start:
+                headings.append((pi, ls[-1].division))
+        article = self._article_locality(locs)
+        out = [Section(0, headings[0][0] if headings else len(self.paras), article, False)]
+        for i, (pi, div) in enumerate(headings):
+            end = headings[i + 1][0] if i + 1 < len(headings) else len(self.paras)
+            out.append(Section(pi, end, div, True))
+        self.roundup = len(headings) >= 2
+        return out
+
+    def _article_locality(self, locs):
+        if not locs:
+            return None
+        title = self.paras[0] if self.paras else None
+        in_title = [l for l in locs if title and title.start <= l.span.start < title.end]
+        if in_title:
+            return max(in_title, key=lambda l: (_rank(l.division.level), -l.span.start)).division
+        return locs[0].division
+
+    def section_of_para(self, pi: int) -> int:
+        for i in range(len(self.sections) - 1, -1, -1):
+            if self.sections[i].start <= pi:
+                return i
+        return 0
+
+    def section_of_offset(self, off: int) -> int:
+        for pi, p in enumerate(self.paras):
+            if p.start <= off <= p.end:
+                return self.section_of_para(pi)
+        return 0
+
+    # ------------------------------------------------------------------ meetings
+    def _meetings(self):
+        reader = MeetingReader(self.text, self.s, self.rules, self.gaz, self.loc_at, self.doc_divs)
+        all_mentions: list[MeetingMention] = []
+        prev_sentence_date = None
+        for n, (pi, seg) in enumerate(self.sents):
+            sec_no = self.section_of_para(pi)
+            sec = self.sections[sec_no]
+            ms = reader.read_sentence(seg.start, seg.end, sec.division, n, sec_no)
+            for mm in ms:
+                mm.role = self._role(mm, sec)
+            ms = [mm for mm in ms if mm.role]
+            self._dates(ms, seg, prev_sentence_date)
+            dated = [mm.date for mm in ms if mm.date]
+            prev_sentence_date = dated[-1] if dated else None
+            all_mentions.extend(ms)
+        meetings = self._merge(all_mentions)
+        return meetings, None
+
+    def _role(self, mm: MeetingMention, sec: Section):
+        anchor = sec.division
+        div = mm.division
+        if mm.relation in ("spirit", "after"):
+            if div is not None and anchor is not None and div.code == anchor.code and sec.heading:
+                return None     # same-level meeting: not upstream
+            return "upstream"
+        if mm.level == "Country":
+            return "upstream"
+        if self.roundup and not sec.heading:
+            if div is not None and any(x.division is not None and self._above(div, x.division)
+                                       for x in self.sections[1:]):
+                return "upstream"
+            return None
+        if div is None:
+            if anchor is not None:
+                mm.division = anchor
+                mm.level = anchor.level
+            return "reported"
+        if anchor is None or div.code == anchor.code:
+            return "reported"
+        if self._above(div, anchor):
+            return "upstream"
+        if self._above(anchor, div) and not sec.heading:
+            return "reported"   # an article about a place below the one its title names
+        return None
+
+    def _above(self, upper, lower) -> bool:
+        return upper.code in {a.code for a in self.gaz.ancestors(lower.code)}
+
+    def _dates(self, ms: list[MeetingMention], seg, prev_date):
+        s = self.s
+        dates = [(m.start(), m.end(), (m.group("y"), m.group("m"), m.group("d"), m.group("pod")))
+                 for m in DATE.finditer(s, seg.start, seg.end)]
+        used_adjacent = set()
+        for mm in ms:
+            for a, b, v in dates:
+                if b == mm.start or (b < mm.start and s[b:mm.start] in ("", "的", "召开的")):
+                    mm.date = v
+                    used_adjacent.add(a)
+        free = [(a, b, v) for a, b, v in dates if a not in used_adjacent]
+        sameday = re.compile(r"接续|随即|紧接着|紧随其后|随后")
+        for j, mm in enumerate(ms):
+            if mm.role != "reported" or mm.date:
+                continue
+            before = [d for d in free if d[1] <= mm.start]
+            uppers = [u for u in ms[:j] if u.relation == "after"]
+            if uppers:
+                last_u = max(u.end for u in uppers)
+                between = [d for d in before if d[0] >= last_u]
+                if between:
+                    mm.date = between[-1][2]
+                    for u in uppers:
+                        ub = [d for d in before if d[1] <= u.start]
+                        if ub and not u.date:
+                            u.date = ub[-1][2]
+                elif before:
+                    mm.date = before[-1][2]
+                    if sameday.search(s, last_u, mm.start):
+                        for u in uppers:
+                            u.date = u.date or mm.date
+                continue
+            if before:
+                mm.date = before[-1][2]
+            elif prev_date and re.match(r"会后", s[seg.start:seg.start + 2]) and sameday.search(s, seg.start, mm.start):
+                mm.date = prev_date
+        for mm in ms:
+            if mm.role == "upstream" and mm.relation is None and not mm.date:
+                before = [d for d in free if d[1] <= mm.start]
+                if before:
+                    mm.date = before[-1][2]
+
+    def _merge(self, mentions: list[MeetingMention]) -> list[Meeting]:
+        groups: list[list[MeetingMention]] = []
+        index: dict = {}
+        for mm in mentions:
+            where = mm.division.code if mm.division else f"level:{mm.level or ''}"
+            date = self._date_value(mm.date)
+            key = (where, self.s[mm.name_start:mm.end])
+            cands = index.get(key, [])
+            target = None
+            for g in cands:
+                gdates = {self._date_value(x.date) for x in g if x.date}
+                if not date or not gdates or date in gdates:
+                    target = g
+                    break
+            if target is None:
+                target = []
+                groups.append(target)
+                index.setdefault(key, []).append(target)
+            target.append(mm)
+        meetings: list[Meeting] = []
+        group_id = {}
+        for n, g in enumerate(groups):
+            for mm in g:
+                group_id[id(mm)] = f"m{n + 1}"
+        for n, g in enumerate(groups):
+            first = g[0]
+            role = "reported" if any(x.role == "reported" for x in g) else "upstream"
+            dated = [x for x in g if x.date]
+            date_t = dated[0].date if dated else None
+            date = self._date_value(date_t)
+            div = first.division
+            where = div.code if div else (first.level or "")
+            label = first.label
+            spans = [Span(x.start, x.end, self.text[x.start:x.end], x.suffix_rule) for x in g]
+            follows = []
+            for x in g:
+                if x.follows_colisted is not None:
+                    follows.append(group_id[id(x.follows_colisted)])
+            meetings.append(Meeting(
+                id=f"m{n + 1}", key=f"{where}|{date or ''}|{self.s[first.name_start:first.end]}", name=label,
+                written=self.text[first.start:first.end], role=role, span=spans[0], also=tuple(spans[1:]),
+                locality=div.code if div else None, level=first.level, date=date,
+                part_of_day=date_t[3] if date_t else None, kind=first.kind,
+                follows=tuple(dict.fromkeys(follows))))
+        self._mention_sections = [(group_id[id(mm)], mm.section, mm.start) for mm in mentions]
+        # reported meetings follow the upstream meetings named in their section
+        by_id = {m.id: m for m in meetings}
+        out = []
+        for m in meetings:
+            if m.role == "reported":
+                secs = {sec for gid, sec, _ in self._mention_sections if gid == m.id}
+                ups = [gid for gid, sec, _ in self._mention_sections
+                       if sec in secs and by_id[gid].role == "upstream" and gid != m.id]
+                m = _replace(m, follows=tuple(dict.fromkeys(list(m.follows) + ups)))
+            out.append(m)
+        return out
+
+    def _date_value(self, t):
+        if not t:
+            return None
+        y, mo, d, _pod = t
+        d = int(d)
+        if mo is None:
+            if not self.pub:
+                return None
+            py, pm, pd = self.pub
+            mo = pm if d <= pd else pm - 1 or 12
+        mo = int(mo)
+        if not (1 <= mo <= 12 and 1 <= d <= 31):
+            return None
+        if y:
+            return f"{int(y):04d}-{mo:02d}-{d:02d}"
+        if self.pub:
+            py, pm, pd = self.pub
+            year = py if (mo, d) <= (pm, pd) else py - 1
+            return f"{year:04d}-{mo:02d}-{d:02d}"
+        return f"--{mo:02d}-{d:02d}"
+
+    def reported_in_section(self, meetings, sec_no, before: int | None = None):
+        ids = {m.id: m for m in meetings}
+        cands = [(start, gid) for gid, sec, start in self._mention_sections
+                 if sec == sec_no and ids[gid].role == "reported"]
+        if before is not None:
+            prior = [c for c in cands if c[0] <= before]
+            if prior:
+                return ids[max(prior)[1]]
+        if cands:
+            return ids[min(cands)[1]]
+        return None
+
+    def meeting_for(self, meetings, off: int):
+        sec = self.section_of_offset(off)
+        m = self.reported_in_section(meetings, sec, off)
+        if m is None and not self.roundup:
+            m = next((x for x in meetings if x.role == "reported"), None)
+        return m
+
+    # ------------------------------------------------------------------ persons, statements
+    def _person_key(self, name: str, off: int) -> str:
+        sec = self.sections[self.section_of_offset(off)]
+        where = sec.division.code if sec.division is not None else ""
+        return f"{where}|{name}"
+
+    def _persons(self, persons) -> list[Person]:
+        return [Person(key=self._person_key(p.name, p.start), name=p.name, titles=p.titles,
+                       span=Span(p.start, p.end, self.text[p.start:p.end], "person.titled"))
+                for p in persons]
+
+    def _statements(self, persons, meetings) -> list[Statement]:
+        names = [p.name for p in persons]
+        found = find_statements(self.s, self.rules, self.paras, [self.s[p.start:p.end] for p in persons])
+        name_of = {self.s[p.start:p.end]: p.name for p in persons}
+        out = []
+        last_person = None
+        person_starts = sorted((p.start, p.name) for p in persons)
+        for n, st in enumerate(found):
+            meeting = self.meeting_for(meetings, st.start)
+            speaker_meeting = speaker_person = None
+            if st.speaker == "会议":
+                if meeting is None:
+                    continue
+                speaker_meeting = meeting.id
+            else:
+                if st.pronoun:
+                    prior = [nm for off, nm in person_starts if off < st.start]
+                    cand = last_person if last_person and last_person[1] > (prior and [o for o, _ in person_starts if o < st.start][-1] or -1) else None
+                    name = cand[0] if cand else (prior[-1] if prior else None)
+                else:
+                    name = name_of.get(st.person, st.person)
+                if not name:
+                    continue
+                speaker_person = self._person_key(name, st.start)
+                last_person = (name, st.start)
+            verb = st.verb
+            out.append(Statement(id=f"s{n + 1}", verb=verb, speaker_meeting=speaker_meeting,
+                                 speaker_person=speaker_person, meeting=meeting.id if meeting else None,
+                                 span=Span(st.start, st.end, self.text[st.start:st.end], st.rule)))
+        del names
+        return out
+
+    def _formulations(self, statements, meetings) -> list[Formulation]:
+        fs = find_formulations(self.text, self.s, self.rules, [seg for _pi, seg in self.sents])
+        out = []
+        for f in fs:
+            st = next((x for x in statements if x.span.start <= f.span.start < x.span.end), None)
+            m = self.meeting_for(meetings, f.span.start)
+            out.append(_replace(f, statement=st.id if st else None, meeting=m.id if m else None))
+        return out
+
+    def _attendance(self, persons, meetings) -> list[Meeting]:
+        chair: dict[str, list] = {}
+        part: dict[str, list] = {}
+        for p in persons:
+            after = self.s[p.end:p.end + 4]
+            role = chair if after.startswith("主持") else part if after.startswith(("出席", "参加", "到会", "列席")) else None
+            if role is None:
+                continue
+            m = self.meeting_for(meetings, p.start)
+            if m is not None:
+                role.setdefault(m.id, []).append(self._person_key(p.name, p.start))
+        return [_replace(m, chair=tuple(dict.fromkeys(chair.get(m.id, []))),
+                         participants=tuple(dict.fromkeys(part.get(m.id, [])))) for m in meetings]
+
+    def _campaigns(self, meetings) -> list[Campaign]:
+        pat = self.rules.pattern("campaign")
+        out = []
+        for m in meetings:
+            a = m.span.start + (m.span.quote.find(m.name) if m.name in m.span.quote else 0)
+            cm = pat.search(self.s, a, m.span.end)
+            if cm:
+                label = self.text[cm.start():cm.end()]
+                out.append(Campaign(key=self.s[cm.start():cm.end()], label=label,
+                                    span=Span(cm.start(), cm.end(), label, self.rules.campaigns[cm.group()])))
+        return out
+
+
+def _replace(obj, **kw):
+    from dataclasses import replace
+    return replace(obj, **kw)
+
+
+def _rank(level: str) -> int:
+    return {"Country": 0, "Province": 1, "Prefecture": 2, "County": 3, "Township": 4}.get(level, 0)
+
+
+def _parse_date(published):
+    if not published:
+        return None
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", published)
+    return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
+
+
+def _text_year(s: str):
+    m = _YEAR.search(s)
+    if m and 1980 <= int(m.group(1)) <= 2100:
+        return int(m.group(1))
+    return None

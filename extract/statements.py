@@ -1,0 +1,61 @@
+"""Statements: 会议/全会 or a person, then a speech verb (指出, 强调, 要求…), at the start of a clause.
+
+The speaker stands at the start of a sentence (or after 会上，/最后，); a person may
+be followed by 在…时/中/上 (陈蓉在通报时指出) and 还/也; 他/她 resolve to the person
+last named. "按照…会议要求" is not a statement: its 会议 does not start a clause.
+A statement runs from its speaker to the next statement in the paragraph or the
+paragraph's end.
+"""
+from __future__ import annotations
+
+import re
+
+_LEAD = re.compile(r"(?:会上|最后|同时|此外|随后|会议最后|最后，会议)，?")
+_ADVERB = r"(?:还|也|同时|进一步|再次|最后|着重|特别|明确|充分|首先|会上|在会上)?"
+_AFTER_NAME = r"(?:在[^，。；！？\n]{1,14}?(?:时|中|上|后))?"
+_NOT_AFTER_VERB = ("的", "了", "精神", "部署", "上来", "和", "下")
+
+
+class StatementMention:
+    __slots__ = ("start", "verb_start", "verb_end", "end", "verb", "speaker", "person", "rule", "pronoun")
+
+    def __init__(self, start, verb_start, verb_end, verb, speaker, person, rule, pronoun=False):
+        self.start, self.verb_start, self.verb_end = start, verb_start, verb_end
+        self.verb, self.speaker, self.person, self.rule = verb, speaker, person, rule
+        self.pronoun = pronoun
+        self.end = verb_end
+
+
+def find_statements(s: str, rules, paragraphs, person_names: list[str]) -> list[StatementMention]:
+    """Statement openings in text order; ``end`` is filled in to the next opening or paragraph end."""
+    verb = rules.pattern("verb").pattern
+    names = sorted(set(person_names), key=len, reverse=True)
+    name_alt = "|".join(re.escape(n) for n in names) or "(?!)"
+    pron = rules.pattern("pronoun").pattern
+    speaker = rf"(?P<meeting>会议|全会|大会)|(?P<person>{name_alt})|(?P<pron>{pron})"
+    pat = re.compile(rf"(?:{_LEAD.pattern})?(?:{speaker}){_AFTER_NAME}{_ADVERB}(?P<verb>{verb})")
+    out: list[StatementMention] = []
+    for para in paragraphs:
+        starts = {para.start}
+        for m in re.finditer(r"[。！？；]", s[para.start:para.end]):
+            starts.add(para.start + m.end())
+        found = []
+        for st in sorted(starts):
+            m = pat.match(s, st, para.end)
+            if not m:
+                continue
+            nxt = s[m.end():m.end() + 2]
+            if nxt.startswith(_NOT_AFTER_VERB):
+                continue
+            kind = "meeting" if m.group("meeting") else ("person" if m.group("person") else "pronoun")
+            who = m.group("meeting") or m.group("person") or m.group("pron")
+            rule = {"meeting": "statement.meeting", "person": "statement.person", "pronoun": "statement.pronoun"}[kind]
+            found.append(StatementMention(st, m.start("verb"), m.end("verb"), m.group("verb"),
+                                          "会议" if kind == "meeting" else who,
+                                          who if kind == "person" else None, rule, pronoun=kind == "pronoun"))
+        for a, b in zip(found, found[1:]):
+            a.end = b.start
+        if found:
+            found[-1].end = para.end
+        out.extend(found)
+    return out
