@@ -89,7 +89,8 @@ class Resolver:
 
     def candidates(self, name: str) -> list[Division]:
         every = self.gaz.lookup(name)
-        valid = [d for d in every if _valid(d, self.year)]
+        # no year known: what is valid today
+        valid = [d for d in every if (d.last_year is None if self.year is None else _valid(d, self.year))]
         if valid:
             return valid
         # none valid that year: the newest entries (a name used after a renaming)

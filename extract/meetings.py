@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from .facts import Division, LEVELS
 
 DATE = re.compile(r"(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日(?P<pod>上午|下午|晚上|晚|早上|中午)?")
-YEAR_PREFIX = re.compile(r"^(?:\d{4}|[〇一二三四五六七八九零]{4})年度?")
+YEAR_PREFIX = re.compile(r"(?:\d{4}|[〇一二三四五六七八九零]{4})年度?")
 _BOUND = "，。；：！？（）《》\n "
-_VAGUE_CORE = {"此次", "这次", "本次", "该次", "上述", "有关", "相关", "各类", "全体", "各次", "专题", "工作", "相关工作",
+_VAGUE_CORE = {"上级", "下级", "各级", "主持", "此次", "这次", "本次", "该次", "上述", "有关", "相关", "各类", "全体", "各次", "专题", "工作", "相关工作",
                "贯彻落实", "专门", "该", "各种", "一系列"}
 _NOT_END = "委堂员场室馆上"   # 常委会委员, 大会堂: the meeting word continues into another word
 
@@ -110,13 +110,14 @@ class MeetingReader:
                 if not lm or lm.end() > end:
                     break
                 rid, target, level, self_word = self.rules.level_words[lm.group()]
-                # a bare 省/市/县 is a level word only before an organ (市委, 省政府)
-                if len(lm.group()) == 1 and not self.organ_pat.match(s, lm.end()):
+                # a bare 省/市/县 is a level word only before an organ (市委, 省政府) or inside a list (中央、省、市)
+                if len(lm.group()) == 1 and not self.organ_pat.match(s, lm.end()) and not (
+                        out and s[pos - 1] in "、和及"):
                     break
                 div = resolve_level(target, level, anchor, self_ok and self_word, self.gaz, self.doc_divs)
                 p = Prefix(pos, lm.end(), div, level if div is None else div.level, rid)
             om = self.organ_pat.match(s, p.end)
-            if om and om.end() < end:
+            if om and om.end() <= end:
                 p.organ_end = om.end()
             out.append(p)
             pos = p.organ_end or p.end
@@ -148,6 +149,8 @@ class MeetingReader:
             if subject_div is False:     # 各县/各区…: several meetings, none named
                 continue
             anchor = subject_div or section_div
+            while cut < m.start() and s[cut] in "、和及与，":
+                cut += 1
             prefixes, name_start = self.prefixes_at(cut, m.start(), anchor, True)
             # the label keeps an organ with the level character (湖南省委… → 省委…)
             label_start = name_start

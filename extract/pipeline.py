@@ -229,6 +229,7 @@ class _Reader:
                 groups.append(target)
                 index.setdefault(key, []).append(target)
             target.append(mm)
+        groups = self._join_short_names(groups)
         meetings: list[Meeting] = []
         group_id = {}
         for n, g in enumerate(groups):
@@ -265,6 +266,29 @@ class _Reader:
                        if sec in secs and by_id[gid].role == "upstream" and gid != m.id]
                 m = _replace(m, follows=tuple(dict.fromkeys(list(m.follows) + ups)))
             out.append(m)
+        return out
+
+    def _join_short_names(self, groups):
+        """An undated mention of a name that another mention of the same place extends (title:
+        市委常委会, body: 市委常委会会议 on 6日) is the same meeting."""
+        def where(g):
+            return g[0].division.code if g[0].division else f"level:{g[0].level or ''}"
+
+        def name(g):
+            return self.s[g[0].name_start:g[0].end]
+
+        out = list(groups)
+        for g in list(out):
+            if any(x.date for x in g) or len(name(g)) < 4:
+                continue
+            for h in out:
+                if h is g or where(h) != where(g):
+                    continue
+                if name(h) != name(g) and (name(h).startswith(name(g)) or name(g).startswith(name(h))):
+                    h.extend(g)
+                    h.sort(key=lambda x: x.start)
+                    out.remove(g)
+                    break
         return out
 
     def _date_value(self, t):
