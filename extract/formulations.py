@@ -207,12 +207,11 @@ def _trim_introducers(s: str, rules: RuleSet, x: int, y: int, min_other: int) ->
 def _items_after(text, s, rules, label_end, sb, count) -> list:
     """Items in the clause after the label (“四个不摘”要求，做到A、B、C、D): exactly ``count`` of them."""
     i = label_end
-    # skip the rest of the clause (要求), then one separator
-    while i < sb and s[i] not in "，：":
-        i += 1
-    if i >= sb:
+    # the label may be followed by its head noun (“四个不摘”要求), then a separator and 做到/即/：
+    lead = re.match(r"”?(?:要求|原则|目标|任务|标准|举措|措施|内容)?(?:，(?:即|就是|也就是|做到|包括|具体是|分别是|主要是)|：)", s[i:sb])
+    if not lead:
         return []
-    j = i + 1
+    j = i + lead.end()
     k = j
     while k < sb and s[k] not in _CLAUSE_BREAK:
         k += 1

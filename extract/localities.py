@@ -157,7 +157,8 @@ class Resolver:
 
     def resolve_short(self, short: str, suffix: str | None, known: set[str]) -> Division | None:
         """A short name (泰安, 平江) used as a place: the division it abbreviates, from context."""
-        cands = [d for d in self.gaz.short_names().get(short, []) if _valid(d, self.year)]
+        every = self.gaz.short_names().get(short, [])
+        cands = [d for d in every if (d.last_year is None if self.year is None else _valid(d, self.year))]
         if suffix:
             cands = [d for d in cands if d.name.endswith(suffix)] or cands
         if not cands:

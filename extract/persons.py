@@ -13,6 +13,7 @@ from .facts import Span
 
 _BOUNDARY = "，。；：！？“”（）《》\n"
 _LEADING_JUNK = re.compile(r"^(?:会议由|会上|由|经|及|和|与|并|同时|随后|其中|邀请|请)+")
+_STRONG_CUE = re.compile(r"出席|主持|指出|强调|要求|讲话|在|到会|宣读|通报|参加|表示|说|、")
 _BAD_NAME_START = tuple("要的和在是们等对就带与及将把从为向于同并")
 
 
@@ -36,7 +37,11 @@ def find_titled_persons(text: str, s: str, rules) -> list[PersonMention]:
         if e <= taken_until:
             continue
         # a longer title word may continue here (副书记 → 书记 found first is fine; 县长 in 副县长 too)
-        names = [(a, b) for a, b in _names_after(s, e, cue_pat) if plausible_name(s[a:b], rules)]
+        if s.startswith("制", e):     # 林长制, 河长制: an institution, not a title
+            continue
+        names = [(a, b) for a, b in _names_after(s, e, cue_pat)
+                 if plausible_name(s[a:b], rules) and (s[a:b][0] in rules.surnames or s[a:b][:2] in rules.surnames
+                                                       or _STRONG_CUE.match(s, b))]
         if not names:
             continue
         titles, title_start = _titles_before(s, text, e, rules)

@@ -347,8 +347,6 @@ class _Reader:
         found = find_statements(self.s, self.rules, self.paras, [self.s[p.start:p.end] for p in persons])
         name_of = {self.s[p.start:p.end]: p.name for p in persons}
         out = []
-        last_person = None
-        person_starts = sorted((p.start, p.name) for p in persons)
         for n, st in enumerate(found):
             meeting = self.meeting_for(meetings, st.start)
             speaker_meeting = speaker_person = None
@@ -358,21 +356,27 @@ class _Reader:
                 speaker_meeting = meeting.id
             else:
                 if st.pronoun:
-                    prior = [nm for off, nm in person_starts if off < st.start]
-                    cand = last_person if last_person and last_person[1] > (prior and [o for o, _ in person_starts if o < st.start][-1] or -1) else None
-                    name = cand[0] if cand else (prior[-1] if prior else None)
+                    name = self._last_named(st.start, persons)
                 else:
                     name = name_of.get(st.person, st.person)
                 if not name:
                     continue
                 speaker_person = self._person_key(name, st.start)
-                last_person = (name, st.start)
             verb = st.verb
             out.append(Statement(id=f"s{n + 1}", verb=verb, speaker_meeting=speaker_meeting,
                                  speaker_person=speaker_person, meeting=meeting.id if meeting else None,
                                  span=Span(st.start, st.end, self.text[st.start:st.end], st.rule)))
         del names
         return out
+
+    def _last_named(self, off: int, persons):
+        """The person whose name occurs last before ``off`` (他/她 resolve to them)."""
+        best, name = -1, None
+        for p in {self.s[p.start:p.end]: p for p in persons}.values():
+            k = self.s.rfind(self.s[p.start:p.end], 0, off)
+            if k > best:
+                best, name = k, p.name
+        return name
 
     def _formulations(self, statements, meetings) -> list[Formulation]:
         fs = find_formulations(self.text, self.s, self.rules, [seg for _pi, seg in self.sents])
