@@ -105,7 +105,7 @@ def _formulation(text, s, rules, m, sa, sb):
             if hc and head[:k].endswith(next(h for h in rules.heads if head[:k].endswith(h) and rules.heads[h] == hc)):
                 best = (k, hc)
                 break
-        if best is None:
+        if best is None or "的" in head[:best[0]] or best[0] > 6:
             return None
         k, hc = best
         if not hc[2]:
@@ -120,10 +120,11 @@ def _formulation(text, s, rules, m, sa, sb):
     span_start = start - 1 if quoted and s[start - 1] in _QUOTES_OPEN else start
     span_end = end + 1 if quoted and end < len(s) and s[end] == "”" else end
     items = _items_before(text, s, rules, span_start, sa)
-    rule = "formulation.quoted" if quoted else "formulation.plain"
+    head_rule = _head_category(rules, head)
+    rule = head_rule[0] if head_rule else ("formulation.quoted" if quoted else "formulation.plain")
     if not items:
         items = _items_after(text, s, rules, span_end, sb, count)
-        if items:
+        if items and not head_rule:
             rule = "formulation.label_first"
     key_items = "、".join(i.label for i in items)
     typed = tuple(Item(key=f"{category}|{i.label}", label=i.label, category=category, span=i.span) for i in items)

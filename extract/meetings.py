@@ -26,6 +26,7 @@ YEAR_PREFIX = re.compile(r"(?:\d{4}|[〇一二三四五六七八九零]{4})年�
 _BOUND = "，。；：！？（）《》\n "
 _VAGUE_CORE = {"上级", "下级", "各级", "主持", "此次", "这次", "本次", "该次", "上述", "有关", "相关", "各类", "全体", "各次", "专题", "工作", "相关工作",
                "贯彻落实", "专门", "该", "各种", "一系列"}
+_VENUE = re.compile(r"(?:在|于)(?P<place>[\u4e00-\u9fff]{2,9}?)(?:召开|举行|举办)")
 _NOT_END = "委堂员场室馆上"   # 常委会委员, 大会堂: the meeting word continues into another word
 
 
@@ -57,6 +58,8 @@ class MeetingMention:
     prefix_rule: str = ""
     subject_division: Division | None = None
     co_listed_with: list = field(default_factory=list)
+    venue: Division | None = None
+    venue_span: tuple | None = None      # (start, end) of the venue's name when it is read here
     follows_colisted: "MeetingMention | None" = None
 
 
@@ -104,6 +107,9 @@ class MeetingReader:
                 continue
             loc = self.loc_at.get(pos)
             if loc is not None and loc.span.end <= end:
+                # 徐州市鼓楼区: a parent written before its child names the child
+                while (nxt := self.loc_at.get(loc.span.end)) is not None and nxt.span.end <= end:
+                    loc = nxt
                 p = Prefix(pos, loc.span.end, loc.division, loc.division.level, loc.span.rule)
             else:
                 lm = self.level_pat.match(s, pos)
@@ -175,6 +181,7 @@ class MeetingReader:
                 relation = "spirit"
             elif after.startswith(("召开后", "结束后", "后", "召开之后", "之后")):
                 relation = "after"
+            venue = self._venue(se, sb, anchor)
             targets = prefixes or [None]
             mentions = []
             for p in targets:
@@ -184,7 +191,8 @@ class MeetingReader:
                     start=(p.start if p else name_start), name_start=label_start, end=se, label=label,
                     kind=kind, suffix_rule=sid, division=div, level=level, relation=relation,
                     sentence=sent_no, section=sec_no, prefix_rule=(p.rule if p else "meeting.subject"),
-                    subject_division=subject_div or None))
+                    subject_division=subject_div or None,
+                    venue=venue[0] if venue else None, venue_span=venue[1] if venue else None))
             for a, b in zip(mentions, mentions[1:]):
                 a_rank = LEVELS.index(a.level) if a.level else None
                 b_rank = LEVELS.index(b.level) if b.level else None
@@ -197,6 +205,23 @@ class MeetingReader:
                     and b.start - a.end <= 1:
                 a.relation = "spirit"
         return out
+
+    def _venue(self, se: int, sb: int, anchor):
+        """在郑州召开 / 于北京举行 right after the name: the place where the meeting sat."""
+        m = _VENUE.match(self.s, se, sb)
+        if not m:
+            return None
+        a, b = m.span("place")
+        loc = self.loc_at.get(a)
+        if loc is not None and loc.span.end == b:
+            return loc.division, None
+        cands = [d for d in self.gaz.short_names().get(m.group("place"), []) if d.last_year is None]
+        if anchor is not None and len(cands) > 1:
+            province = ([anchor] + list(self.gaz.ancestors(anchor.code)))[-1].code
+            cands = [d for d in cands if province in {x.code for x in self.gaz.ancestors(d.code)} | {d.code}] or cands
+        if len({d.code for d in cands}) == 1:
+            return cands[0], (a, b)
+        return None
 
     def _subject(self, a: int, b: int, section_div):
         """The locality before the breaker (肥城市召开…; 我省紧接着召开…), or False for 各县."""

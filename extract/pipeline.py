@@ -28,6 +28,7 @@ from .statements import find_statements
 from .text import paragraphs, sentences, shadow
 
 _YEAR = re.compile(r"(\d{4})年")
+_HEADING_DECOR = re.compile(r"^(?:[一二三四五六七八九十]+、|[0-9]+[、.．]|（[一二三四五六七八九十0-9]+）)|[【】\[\]▲■●◆★☆·—\-：:\s]")
 
 
 @dataclass
@@ -63,6 +64,7 @@ class _Reader:
         self.sections = self._sections(locs)
         persons = find_titled_persons(text, s, self.rules)
         meetings, mention_of = self._meetings()
+        locs = self._add_venues(locs)
         person_facts = self._persons(persons)
         statements = self._statements(persons, meetings)
         formulations = self._formulations(statements, meetings)
@@ -86,9 +88,9 @@ class _Reader:
             if pi == 0:
                 continue
             ls = by_para.get(pi, [])
-            body = s[p.start:p.end].rstrip("：:")
-            if ls and len(ls) <= 3 and "".join(l.span.quote for l in ls) == self.text[p.start:p.start + len(body)] \
-                    and ls[0].span.start == p.start:
+            # 肥城市 / 东营市河口区 / 【肥城市】 / 一、肥城市： alone on a line
+            bare = _HEADING_DECOR.sub("", s[p.start:p.end])
+            if ls and len(ls) <= 3 and bare == "".join(self.s[l.span.start:l.span.end] for l in ls):
                 headings.append((pi, ls[-1].division))
         article = self._article_locality(locs)
         out = [Section(0, headings[0][0] if headings else len(self.paras), article, False)]
@@ -135,8 +137,21 @@ class _Reader:
             dated = [mm.date for mm in ms if mm.date]
             prev_sentence_date = dated[-1] if dated else None
             all_mentions.extend(ms)
+        self._venues = [(x.venue_span[0], x.venue_span[1], x.venue) for x in all_mentions if x.venue_span]
         meetings = self._merge(all_mentions)
         return meetings, None
+
+    def _add_venues(self, locs):
+        """Venues named without their suffix (在郑州召开) are localities read here."""
+        have = {(l.span.start, l.span.end) for l in locs}
+        extra = []
+        for a, b, div in self._venues:
+            if (a, b) not in have:
+                have.add((a, b))
+                extra.append(Locality(key=div.code, label=div.name, division=div,
+                                      ancestors=self.gaz.ancestors(div.code),
+                                      span=Span(a, b, self.text[a:b], "venue.short")))
+        return sorted(locs + extra, key=lambda l: l.span.start)
 
     def _role(self, mm: MeetingMention, sec: Section):
         anchor = sec.division
@@ -253,6 +268,7 @@ class _Reader:
                 id=f"m{n + 1}", key=f"{where}|{date or ''}|{self.s[first.name_start:first.end]}", name=label,
                 written=self.text[first.start:first.end], role=role, span=spans[0], also=tuple(spans[1:]),
                 locality=div.code if div else None, level=first.level, date=date,
+                venue=next((x.venue.code for x in g if x.venue), None),
                 part_of_day=date_t[3] if date_t else None, kind=first.kind,
                 follows=tuple(dict.fromkeys(follows))))
         self._mention_sections = [(group_id[id(mm)], mm.section, mm.start) for mm in mentions]
@@ -339,7 +355,7 @@ class _Reader:
 
     def _persons(self, persons) -> list[Person]:
         return [Person(key=self._person_key(p.name, p.start), name=p.name, titles=p.titles,
-                       span=Span(p.start, p.end, self.text[p.start:p.end], "person.titled"))
+                       span=Span(p.start, p.end, self.text[p.start:p.end], p.rule))
                 for p in persons]
 
     def _statements(self, persons, meetings) -> list[Statement]:

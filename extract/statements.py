@@ -12,7 +12,7 @@ import re
 
 _LEAD = re.compile(r"(?:会上|最后|同时|此外|随后|会议最后|最后，会议)，?")
 _ADVERB = r"(?:还|也|同时|进一步|再次|最后|着重|特别|明确|充分|首先|会上|在会上)?"
-_AFTER_NAME = r"(?:在[^，。；！？\n]{1,14}?(?:时|中|上|后))?"
+_AFTER_NAME = r"(?:同志)?(?:在[^，。；！？\n]{1,14}?(?:时|中|上|后))?"
 _NOT_AFTER_VERB = ("的", "了", "精神", "部署", "上来", "和", "下")
 
 
@@ -32,7 +32,10 @@ def find_statements(s: str, rules, paragraphs, person_names: list[str]) -> list[
     names = sorted(set(person_names), key=len, reverse=True)
     name_alt = "|".join(re.escape(n) for n in names) or "(?!)"
     pron = rules.pattern("pronoun").pattern
-    speaker = rf"(?P<meeting>会议|全会|大会)|(?P<person>{name_alt})|(?P<pron>{pron})"
+    title = rules.pattern("title").pattern
+    # a person may be preceded by their titles (县委书记韩立军在讲话中指出)
+    titled = rf"(?:[^，。；：！？\n、“”]{{0,24}}?(?:{title})、)*(?:[^，。；：！？\n、“”]{{0,24}}?(?:{title}))"
+    speaker = rf"(?P<meeting>会议|全会|大会)|(?:{titled})?(?P<person>{name_alt})|(?P<pron>{pron})"
     pat = re.compile(rf"(?:{_LEAD.pattern})?(?:{speaker}){_AFTER_NAME}{_ADVERB}(?P<verb>{verb})")
     out: list[StatementMention] = []
     for para in paragraphs:
@@ -50,6 +53,7 @@ def find_statements(s: str, rules, paragraphs, person_names: list[str]) -> list[
             kind = "meeting" if m.group("meeting") else ("person" if m.group("person") else "pronoun")
             who = m.group("meeting") or m.group("person") or m.group("pron")
             rule = {"meeting": "statement.meeting", "person": "statement.person", "pronoun": "statement.pronoun"}[kind]
+            rule = rules.verbs[m.group("verb")]
             found.append(StatementMention(st, m.start("verb"), m.end("verb"), m.group("verb"),
                                           "会议" if kind == "meeting" else who,
                                           who if kind == "person" else None, rule, pronoun=kind == "pronoun"))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from .script import to_simplified
 
-_PUNCT = str.maketrans({",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）",
+_PUNCT = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）",
                         "\u3000": " ", "\u00a0": " ", "\"": "\"", "「": "“", "」": "”", "『": "“", "』": "”"})
 SENTENCE_END = "。！？；"
 _SENT = re.compile(r"[^。！？；\n]*(?:[。！？；]+[”’」』）)]*|\n|$)")

@@ -1,0 +1,251 @@
+"""Rule families as tables: text in, facts out, including the traps each family must avoid."""
+from __future__ import annotations
+
+import pytest
+
+from policykg.extract.document import Document
+from policykg.extract.pipeline import extract
+
+
+def run(text: str, published: str | None = "2021-03-05"):
+    return extract(Document.from_text(text, published=published))
+
+
+def labels(x):
+    return sorted({loc.label for loc in x.localities})
+
+
+def codes(x):
+    return sorted({loc.key for loc in x.localities})
+
+
+# ---------------------------------------------------------------- localities
+@pytest.mark.parametrize("text, expected", [
+    ("沙河口区召开会议。", ["210204"]),                       # 沙河口区 is not 河口区
+    ("东营市河口区召开会议。", ["370500", "370503"]),            # a preceding parent picks the homonym
+    ("徐州市各区召开会议。\n\n鼓楼区召开动员会。", ["320300", "320302"]),   # a parent named elsewhere
+    ("北京市朝阳区召开会议。", ["110000", "110105"]),
+    ("肥城市召开会议，虢镇街道、县功镇参加。", ["370983"]),   # townships only in a named county's scope
+    ("陈仓区召开会议，虢镇街道、县功镇参加。", ["610304", "610304001", "610304109"]),
+    ("梅川镇、十里镇和县农业农村局作交流发言。\n\n岷县召开会议。", ["621126", "621126103", "621126106"]),
+    ("要扎实推进振兴县域经济。", []),                           # 兴县 inside a word
+    ("开展延安整风式的教育。", []),                              # compounds are not places
+    ("本期刊发泰安、东营、德州等地动员部署情况。", ["370500", "370900", "371400"]),  # trusted short names
+    ("加强对平江、华容等县的巡查。岳阳市", ["430600", "430623", "430626"]),
+    ("锡林郭勒盟召开会议，二连浩特市、东乌珠穆沁旗参加。", ["152500", "152501", "152525"]),
+    ("東山縣召開會議，漳州市參加。", ["350600", "350626"]),       # traditional script
+])
+def test_localities(text, expected):
+    assert codes(run(text)) == expected
+
+
+def test_ambiguous_name_is_left_unresolved_not_guessed():
+    x = run("朝阳区召开动员会。")
+    assert codes(x) == []
+    assert any("朝阳区" in w for w in x.warnings)
+
+
+def test_validity_by_year():
+    old = run("垦利县召开会议。", published="2010-05-01")
+    new = run("垦利区召开会议。", published="2021-05-01")
+    assert codes(old) == ["370521"] and codes(new) == ["370505"]
+    assert codes(run("莱芜市召开会议。", published="2016-05-01")) == ["371200"]
+
+
+def test_locality_keeps_parents():
+    x = run("肥城市召开会议。")
+    (loc,) = x.localities
+    assert [a.name for a in loc.ancestors] == ["泰安市", "山东省"]
+
+
+def test_trusted_slogan_only_links_named_places():
+    assert codes(run("建设平安肥城。")) == []
+    assert [l.span.quote for l in run("肥城市召开会议，建设平安肥城。").localities] == ["肥城市", "肥城"]
+
+
+# ---------------------------------------------------------------- meetings
+def meetings(x):
+    loc = {l.key: l.division.name for l in x.localities}
+    from policykg.extract.gazetteer import Gazetteer
+    gaz = Gazetteer.default()
+    return sorted((m.role, (gaz.get(m.locality).name if m.locality else m.level), m.date, m.name) for m in x.meetings)
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    ("3月1日，全省、泰安市政法队伍教育整顿动员会召开后，肥城市召开政法队伍教育整顿动员部署会议。", "2021-03-05", [
+        ("reported", "肥城市", "2021-03-01", "政法队伍教育整顿动员部署会议"),
+        ("upstream", "山东省", None, "政法队伍教育整顿动员会"),
+        ("upstream", "泰安市", None, "政法队伍教育整顿动员会")]),
+    # 接续: the upstream meeting is on the same day; 全市 resolves through the gazetteer
+    ("3月4日，在全市政法队伍教育整顿工作动员推进会议结束后，德城区接续召开全区政法队伍教育整顿工作动员部署会议。",
+     "2021-03-05", [
+         ("reported", "德城区", "2021-03-04", "政法队伍教育整顿工作动员部署会议"),
+         ("upstream", "德州市", "2021-03-04", "政法队伍教育整顿工作动员推进会议")]),
+    # a second date belongs to the later meeting
+    ("3月1日，全市党史学习教育动员大会召开后，3月2日上午，新安县随即召开党史学习教育动员大会。", "2021-03-11", [
+        ("reported", "新安县", "2021-03-02", "党史学习教育动员大会"),
+        ("upstream", "洛阳市", "2021-03-01", "党史学习教育动员大会")]),
+    # 传达…精神: three upstream meetings of one name; 全国 has no locality
+    ("3月4日，武城县政法队伍教育整顿工作动员推进会议召开，传达全国、全省、全市政法队伍教育整顿动员部署会议精神。",
+     "2021-03-05", [
+         ("reported", "武城县", "2021-03-04", "政法队伍教育整顿工作动员推进会议"),
+         ("upstream", "Country", None, "政法队伍教育整顿动员部署会议"),
+         ("upstream", "山东省", None, "政法队伍教育整顿动员部署会议"),
+         ("upstream", "德州市", None, "政法队伍教育整顿动员部署会议")]),
+    # a month-day after the publication date belongs to the previous year
+    ("12月28日，岷县召开乡村振兴工作会议。", "2021-01-05", [
+        ("reported", "岷县", "2020-12-28", "乡村振兴工作会议")]),
+    # no year known: gMonthDay
+    ("8月24日上午，徐州市鼓楼区第二批政法队伍教育整顿动员部署会议召开。", None, [
+        ("reported", "鼓楼区", "--08-24", "第二批政法队伍教育整顿动员部署会议")]),
+    # day only: the month comes from the publication date; the organ stays in the label
+    ("6日上午，市委书记欧阳晓鹏主持召开市委常委会会议，传达学习湖南省委常委会会议精神。岳阳市", "2021-07-07", [
+        ("reported", "岳阳市", "2021-07-06", "市委常委会会议"),
+        ("upstream", "湖南省", None, "省委常委会会议")]),
+    # 会后…紧接着 carries the day across sentences
+    ("5月12日下午，国家防汛抗旱总指挥部召开全国防汛抗旱工作电视电话会议。会后，我省紧接着召开全省防汛抗旱工作电视电话会议。江西省",
+     None, [
+         ("reported", "江西省", "--05-12", "防汛抗旱工作电视电话会议"),
+         ("upstream", "Country", "--05-12", "防汛抗旱工作电视电话会议")]),
+    # vague or boilerplate meetings are left out
+    ("岷县召开乡村振兴工作会议。赵永刚主持会议，要求迅速传达会议精神，认真学习贯彻党的十九届五中全会精神。", "2021-03-17", [
+        ("reported", "岷县", None, "乡村振兴工作会议")]),
+    # 各县 召开: no single meeting
+    ("洛阳市各县迅速召开党史学习教育动员大会", "2021-03-11", []),
+])
+def test_meetings(text, published, expected):
+    assert meetings(run(text, published)) == sorted(expected)
+
+
+def test_meeting_follows_upstream_and_colisted_cascade():
+    x = run("3月1日，全省、泰安市政法队伍教育整顿动员会召开后，肥城市召开政法队伍教育整顿动员部署会议。")
+    by_loc = {m.locality: m for m in x.meetings}
+    fc, ta, sd = by_loc["370983"], by_loc["370900"], by_loc["370000"]
+    assert set(fc.follows) == {ta.id, sd.id}
+    assert ta.follows == (sd.id,)
+
+
+def test_meeting_campaign_chair_participants_venue():
+    x = run("3月2日，全省政法队伍教育整顿推进会在郑州召开。省委书记王国生出席会议并讲话，省委副书记、省长王凯主持会议。河南省",
+            "2021-03-03")
+    (m,) = x.meetings
+    assert m.venue == "410100" and m.locality == "410000"
+    assert [c.label for c in x.campaigns] == ["政法队伍教育整顿"]
+    assert [k.split("|")[1] for k in m.chair] == ["王凯"]
+    assert [k.split("|")[1] for k in m.participants] == ["王国生"]
+
+
+# ---------------------------------------------------------------- statements
+def statements(x):
+    people = {p.key: p.name for p in x.persons}
+    return [("会议" if s.speaker_meeting else people.get(s.speaker_person, s.speaker_person), s.verb)
+            for s in x.statements]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("岷县召开乡村振兴工作会议。\n会议指出，要提高站位。\n会议强调，要压实责任。\n会议还要求，各单位抓好落实。",
+     [("会议", "指出"), ("会议", "强调"), ("会议", "要求")]),
+    ("岷县召开会议。县委书记杨慧明出席会议并讲话。\n杨慧明指出，要提高站位。他强调，要压实责任。",
+     [("杨慧明", "指出"), ("杨慧明", "强调")]),
+    ("岷县召开会议。县委书记杨慧明出席会议并讲话。\n县委书记杨慧明在讲话中要求，要抓好落实。",
+     [("杨慧明", "要求")]),
+    ("岷县召开会议。县委副书记、县长赵永刚主持会议。\n赵永刚在主持会议时说，各乡镇要迅速行动。",
+     [("赵永刚", "说")]),
+    # 按照…会议要求 is not a statement; 就…提出 is not either
+    ("岷县召开会议。县委书记杨慧明出席会议。\n各单位要按照会议要求抓好落实。杨慧明就做好工作提出三点意见。",
+     []),
+    ("東山縣召開防汛防颱風工作部署會。\n會議強調，要做好防禦。", [("会议", "强调")]),
+])
+def test_statements(text, expected):
+    assert statements(run(text)) == expected
+
+
+# ---------------------------------------------------------------- formulations
+def forms(x):
+    return [(f.label, f.count, f.category, tuple(i.label for i in f.items)) for f in x.formulations]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("会议强调，要突出筑牢政治忠诚、清除害群之马、整治顽瘴痼疾、弘扬英模精神“四项任务”。",
+     [("四项任务", 4, "Task", ("筑牢政治忠诚", "清除害群之马", "整治顽瘴痼疾", "弘扬英模精神"))]),
+    # quotes delimit the items: each keeps its inner 、
+    ("要严把“全覆盖、零容忍”“自查从宽、被查从严”两项原则。",
+     [("两项原则", 2, "Principle", ("全覆盖、零容忍", "自查从宽、被查从严"))]),
+    # an item with inner quotes; Arabic digits; leading verbs trimmed
+    ("扎实抓好专题学习、专题培训、“我为群众办实事”实践活动“三个环节”。",
+     [("三个环节", 3, "Phase", ("专题学习", "专题培训", "我为群众办实事实践活动"))]),
+    ("要抓好阵地建设、队伍建设、项目建设3个环节。", [("3个环节", 3, "Phase", ("阵地建设", "队伍建设", "项目建设"))]),
+    ("推进乡村振兴要坚持党建引领、群众主体、因地制宜“三项原则”。",
+     [("三项原则", 3, "Principle", ("党建引领", "群众主体", "因地制宜"))]),
+    # a label followed by 目标 is a goal; 进一步 is not a numeral
+    ("着力实现政治生态进一步优化、纪律作风进一步好转“两个进一步”目标。",
+     [("两个进一步", 2, "Goal", ("政治生态进一步优化", "纪律作风进一步好转"))]),
+    # the label before its items
+    ("严格落实“四个不摘”要求，做到摘帽不摘责任、摘帽不摘政策、摘帽不摘帮扶、摘帽不摘监管。",
+     [("四个不摘", 4, "Commitment", ("摘帽不摘责任", "摘帽不摘政策", "摘帽不摘帮扶", "摘帽不摘监管"))]),
+    # slogans without items; nested formulations
+    ("增强“四个意识”、坚定“四个自信”、做到“两个维护”。",
+     [("四个意识", 4, "Commitment", ()), ("四个自信", 4, "Commitment", ()), ("两个维护", 2, "Commitment", ())]),
+    ("牢固树立“两个坚持、三个转变”防灾减灾救灾理念。",
+     [("两个坚持", 2, "Commitment", ()), ("三个转变", 3, "Commitment", ())]),
+    # not formulations: bare numerals, 一…, speech structure, quantities, ordinals, institutional levels
+    ("用好“四史”教材，落实“一案三查”，提出三点意见，打掉涉黑组织3个，第58个纪念日，市县两级，五级书记，三年来。", []),
+    ("新建实践所18个、实践站226个，2021年再打造10个示范实践站。", []),
+])
+def test_formulations(text, expected):
+    assert forms(run(text)) == expected
+
+
+def test_declared_count_that_differs_is_kept_and_flagged():
+    (f,) = run("要聚焦提升审批服务效率、降低企业运营成本、强化要素保障、加强诚信体系建设“三项任务”。").formulations
+    assert f.count == 3 and len(f.items) == 4 and f.count_mismatch
+
+
+def test_lexicon_fills_items_the_text_does_not_list():
+    (f,) = run("要增强“四个意识”。").formulations
+    assert f.items == ()
+    assert [i.label for i in f.lexicon_items] == ["政治意识", "大局意识", "核心意识", "看齐意识"]
+    assert all(i.from_lexicon and i.span.rule == "lx.sigeyishi" for i in f.lexicon_items)
+
+
+@pytest.mark.parametrize("numeral, value", [("两", 2), ("十", 10), ("十二", 12), ("〇", 0), ("3", 3), ("２０", 20)])
+def test_numerals(numeral, value):
+    from policykg.extract.numerals import cn_to_int
+    assert cn_to_int(numeral) == value
+
+
+# ---------------------------------------------------------------- persons
+def persons(x):
+    out = {}
+    for p in x.persons:
+        out.setdefault(p.name, [])
+        for t in p.titles:
+            if t not in out[p.name]:
+                out[p.name].append(t)
+    return out
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("县委书记刘旋出席会议并讲话，县委副书记、县长周晓峰主持会议。",
+     {"刘旋": ["县委书记"], "周晓峰": ["县委副书记", "县长"]}),
+    ("省领导欧阳华、邓卫东、刘海燕出席会议。", {"欧阳华": ["省领导"], "邓卫东": ["省领导"], "刘海燕": ["省领导"]}),
+    ("盟委副书记、盟长布仁巴雅尔主持会议。", {"布仁巴雅尔": ["盟委副书记", "盟长"]}),
+    ("市委党史学习教育第三巡回指导组组长刘永康到会指导。", {"刘永康": ["市委党史学习教育第三巡回指导组组长"]}),
+    ("縣委書記林建平出席會議並講話。", {"林建平": ["縣委書記"]}),
+    # boilerplate leader, institutions that look like titles, verbs after titles
+    ("以习近平同志为核心的党中央作出部署，各乡镇党委书记要当好施工队长，全面推行林长制改革工作。", {}),
+])
+def test_persons(text, expected):
+    assert persons(run(text)) == expected
+
+
+# ---------------------------------------------------------------- spans
+def test_every_span_quotes_the_text():
+    x = run("3月1日，全省、泰安市政法队伍教育整顿动员会召开后，肥城市召开政法队伍教育整顿动员部署会议。"
+            "县委书记刘旋出席会议。\n会议强调，要严把“全覆盖、零容忍”“自查从宽、被查从严”两项原则。")
+    doc_text = "3月1日"  # noqa: F841
+    for f in x.facts():
+        assert f.span.rule
+    d = Document.from_text("肥城市召开会议\n\n3月1日，肥城市召开政法队伍教育整顿动员部署会议。会议强调，要增强“四个意识”。")
+    for s in extract(d).spans():
+        assert d.text[s.start:s.end] == s.quote
