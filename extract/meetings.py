@@ -27,6 +27,7 @@ _BOUND = "，。；：！？（）《》\n "
 _VAGUE_CORE = {"上级", "下级", "各级", "主持", "此次", "这次", "本次", "该次", "上述", "有关", "相关", "各类", "全体", "各次", "专题", "工作", "相关工作",
                "贯彻落实", "专门", "该", "各种", "一系列"}
 _VENUE = re.compile(r"(?:在|于)(?P<place>[\u4e00-\u9fff]{2,9}?)(?:召开|举行|举办)")
+_NUMBERED = re.compile(r"(?:\d{4}年)?(?:第[0-9一二三四五六七八九十]+次|（扩大）|扩大)*")
 _NOT_END = "委堂员场室馆上"   # 常委会委员, 大会堂: the meeting word continues into another word
 
 
@@ -94,6 +95,9 @@ class MeetingReader:
         self.level_pat = rules.pattern("level_word")
         self.organ_pat = rules.pattern("organ")
         self.boiler = [rx for _r, kind, rx in rules.boilerplate if kind == "meeting"]
+        self.scope = {k: [re.compile(rx.pattern.lstrip("^")) for _r, kind, rx in rules.scope if kind == k]
+                      for k in ("spirit", "after", "sameday", "after_sentence")}
+        self.fallback: list[MeetingMention] = []
 
     # ------------------------------------------------------------------ one clause
     def prefixes_at(self, pos: int, end: int, anchor: Division | None, self_ok: bool) -> tuple[list[Prefix], int]:
@@ -143,8 +147,8 @@ class MeetingReader:
                 if not (s[se] == "上" and m.group().endswith(("会议", "大会", "会"))):
                     continue
             lb = m.start()
-            while lb > floor and s[lb - 1] not in _BOUND:
-                lb -= 1
+            while lb > floor and (s[lb - 1] not in _BOUND or s.endswith("（扩大）", 0, lb)):
+                lb -= 4 if s.endswith("（扩大）", 0, lb) and lb - 4 >= floor else 1
             floor = se
             # the rightmost breaker splits subject | name
             cut, transmits, subject_end = lb, False, lb
@@ -171,15 +175,21 @@ class MeetingReader:
             core = s[name_start:m.start()]
             has_organ = bool(prefixes and prefixes[-1].organ_end)
             if (core in _VAGUE_CORE or (generic and len(core) < 2 and not has_organ)
-                    or (not generic and not core and not has_organ)):
+                    or (not generic and not core and not has_organ) or (core and _NUMBERED.fullmatch(core))):
+                # too vague to be a fact of its own; kept in case 会议 speaks and nothing better is found
+                if s[subject_end:cut] in ("召开", "举行", "主持召开", "组织召开") and not any(
+                        x.end == subject_end - 0 for x in out):
+                    self.fallback.append(MeetingMention(
+                        start=cut, name_start=cut, end=se, label=self.text[cut:se], kind=kind, suffix_rule=sid,
+                        division=subject_div or None, level=subject_div.level if subject_div else None,
+                        sentence=sent_no, section=sec_no, prefix_rule="meeting.fallback"))
                 continue
             if any(rx.search(s[lb:se]) for rx in self.boiler):
                 continue
-            after = s[se:se + 4]
             relation = None
-            if transmits or after.startswith("精神"):
+            if transmits or any(rx.match(s, se) for rx in self.scope["spirit"]):
                 relation = "spirit"
-            elif after.startswith(("召开后", "结束后", "后", "召开之后", "之后")):
+            elif any(rx.match(s, se) for rx in self.scope["after"]):
                 relation = "after"
             venue = self._venue(se, sb, anchor)
             targets = prefixes or [None]

@@ -138,8 +138,30 @@ class _Reader:
             prev_sentence_date = dated[-1] if dated else None
             all_mentions.extend(ms)
         self._venues = [(x.venue_span[0], x.venue_span[1], x.venue) for x in all_mentions if x.venue_span]
+        # a section whose 会议 speaks but whose meeting has no name of its own: its generic mention
+        speaking = self._sections_where_meeting_speaks()
+        have = {mm.section for mm in all_mentions if mm.role == "reported"}
+        for fb in reader.fallback:
+            if fb.section in speaking and fb.section not in have and (self.roundup or not have):
+                fb.role = "reported"
+                if fb.division is None:
+                    fb.division = self.sections[fb.section].division
+                    fb.level = fb.division.level if fb.division else None
+                dated = [d for d in DATE.finditer(self.s, self.sents[fb.sentence][1].start, fb.start)]
+                if dated:
+                    d = dated[-1]
+                    fb.date = (d.group("y"), d.group("m"), d.group("d"), d.group("pod"))
+                all_mentions.append(fb)
+                have.add(fb.section)
+        all_mentions.sort(key=lambda m: m.start)
         meetings = self._merge(all_mentions)
         return meetings, None
+
+    def _sections_where_meeting_speaks(self) -> set[int]:
+        out = set()
+        for m in re.finditer(r"(?:^|[。！？；\n])(?:会上，)?会议(?:还|也|同时)?(?:指出|强调|要求|认为|提出)", self.s):
+            out.add(self.section_of_offset(m.end()))
+        return out
 
     def _add_venues(self, locs):
         """Venues named without their suffix (在郑州召开) are localities read here."""
