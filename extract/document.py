@@ -27,14 +27,48 @@ indentation; everything else in a Markdown line is kept as written.
 <BLANKLINE>
 >>> doc.title, doc.published, doc.publisher, doc.year
 ('标题：会议召开', '2021-03-05T13:10', '某县融媒', 2021)
+
+Hostile and damaged input
+-------------------------
+Every refusal is an :class:`~policykg.extract.errors.InputError` whose message
+names the source and the reason (empty file, only whitespace, binary file
+(PNG image), not UTF-8 and not GB18030, file too large, article text too long,
+no article body found, permission denied, symbolic link loop…). What is
+repaired instead of refused is listed in ``Document.warnings``:
+
+- a few invalid bytes in otherwise good UTF-8 (a scraper cut a character in
+  two, a stray Latin-1 byte) become U+FFFD, when they are at most one in
+  twenty of the non-ASCII characters (text in another encoding has far more);
+  more than that, and GB18030 is tried;
+- control characters, which no article needs and XML 1.0 (hence RDF/XML)
+  cannot carry, are removed (form feed, vertical tab and NEL become line
+  breaks); lone surrogates, which UTF-8 cannot encode, become U+FFFD;
+  U+FFFE and U+FFFF are removed. After this, every Document's text and
+  metadata can be written as UTF-8 Turtle, N-Triples, JSON-LD and RDF/XML.
+- titles and publishers are one line: runs of white space become one space.
+
+Size is bounded before any work is done: input over ``max_bytes``
+(:data:`MAX_BYTES`, 64 MiB) is refused unread, and an article whose cleaned
+text is over ``max_chars`` (:data:`MAX_CHARS`, one million characters, about
+a hundred times a long government work report) is refused before extraction.
+Pass ``None`` to lift either limit.
+
+>>> cut = "会议指出，要抓好学习教育、查纠整改、总结提升三个环节。".encode("utf-8")[:-1]
+>>> doc = Document.from_bytes(cut, source="cut.txt")
+>>> doc.text.endswith("三个环节\\ufffd\\n"), doc.warnings
+(True, ('1 invalid UTF-8 byte sequence(s) replaced with U+FFFD (first at byte 78)',))
+>>> Document.from_text("会议\\x00指出，\\x0c要抓落实。", title="标题\\n第二行").title
+'标题 第二行'
 """
 from __future__ import annotations
 
 import codecs
 import datetime
+import errno
 import hashlib
 import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -73,6 +107,16 @@ _MAGIC = (
     (b"\x7fELF", "executable"), (b"BZh", "bzip2 archive"), (b"7z\xbc\xaf'\x1c", "7z archive"),
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+# What XML 1.0 cannot carry or UTF-8 cannot encode, and controls no article needs.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_AS_NEWLINE = frozenset("\x0b\x0c\x85")
+_SPACE_RUN = re.compile(r"\s+")
+
+MAX_BYTES = 64 * 1024 * 1024
+"""Inputs larger than this many bytes are refused unread (``max_bytes=None`` lifts it)."""
+MAX_CHARS = 1_000_000
+"""Articles whose cleaned text is longer than this are refused (``max_chars=None`` lifts it)."""
+_UTF8_DAMAGE = 20  # at most one invalid UTF-8 sequence per this many non-ASCII characters
 
 
 @dataclass(frozen=True)
@@ -88,6 +132,7 @@ class Document:
     url: str | None = None         # canonical URL when known
     encoding: str | None = None    # the encoding actually used
     media_type: str = "text/plain"  # one of MEDIA_TYPES
+    warnings: tuple[str, ...] = ()  # what reading repaired (invalid bytes, control characters)
 
     @property
     def year(self) -> int | None:
@@ -98,7 +143,8 @@ class Document:
 
     @classmethod
     def from_text(cls, text: str, *, source=None, title=None, published=None, url=None,
-                  publisher=None, media_type: str = "text/plain", encoding=None) -> "Document":
+                  publisher=None, media_type: str = "text/plain", encoding=None,
+                  max_chars: int | None = MAX_CHARS, warnings=()) -> "Document":
         """A plain-text (or Markdown) article; keyword values win over what the text says.
 
         >>> Document.from_text("会议召开\\n\\n2021-03-05\\n\\n会议强调，要抓落实。", published="2021-03-06").published
@@ -106,81 +152,232 @@ class Document:
         """
         if media_type not in ("text/plain", "text/markdown"):
             raise ValueError(f"from_text takes text/plain or text/markdown, not {media_type!r}")
+        source = display_source(source)
+        notes = list(warnings)
+        text = safe_text(text, notes)
         lines = clean_lines(text, markdown=media_type == "text/markdown")
         if not any(lines):
             raise InputError("no article text (empty, or only page chrome)", source=source)
+        _check_length(lines, max_chars, source)
         found = read_head(lines)
         return cls._make(lines, source=source, media_type=media_type, encoding=encoding,
-                         title=title or found["title"],
+                         title=one_line(title) or found["title"],
                          published=_explicit_date(published, source) or found["published"],
-                         publisher=publisher or found["publisher"], url=url)
+                         publisher=one_line(publisher) or found["publisher"], url=one_line(url),
+                         warnings=tuple(notes))
 
     @classmethod
     def from_html(cls, html: str, *, source=None, published=None, url=None,
-                  encoding=None) -> "Document":
+                  encoding=None, max_chars: int | None = MAX_CHARS, warnings=()) -> "Document":
         """An HTML page: its title, publish line and body; meta tags give the metadata.
 
         Raises :class:`InputError` when the page holds no article body.
         """
         from .html import parse_html
 
+        source = display_source(source)
+        notes = list(warnings)
+        html = safe_text(html, notes)
         parts = parse_html(html, source=source)
+        notes.extend(parts.warnings)
         rules = chrome_rules()
         head: list[str] = []
         if parts.title:
-            head += [parts.title, ""]
-        info = " ".join(s for s in parts.info if _line_rule(s, rules, kinds=("drop", "stop")) is None)
+            head += [safe_text(parts.title), ""]
+        info = " ".join(safe_text(s) for s in parts.info
+                        if _line_rule(s, rules, kinds=("drop", "stop")) is None)
         if info:
             head += [info, ""]
-        body = clean_lines("\n\n".join(parts.blocks))
+        body = clean_lines(safe_text("\n\n".join(parts.blocks)))
         if not any(body):
             raise InputError("no article body found", source=source)
         lines = clean_lines("\n".join(head)) + [""] + body if head else body
         lines = _collapse(lines)
+        _check_length(lines, max_chars, source)
         found = read_head(lines)
         return cls._make(
             lines, source=source, media_type="text/html", encoding=encoding,
-            title=parts.meta_title or parts.title or parts.page_title or found["title"],
+            title=(one_line(parts.meta_title) or one_line(parts.title) or one_line(parts.page_title)
+                   or found["title"]),
             published=(_explicit_date(published, source) or normalise_date(parts.published or "")
                        or found["published"]),
-            publisher=parts.publisher or found["publisher"] or parts.site,
-            url=url or parts.url)
+            publisher=one_line(parts.publisher) or found["publisher"] or one_line(parts.site),
+            url=one_line(url) or one_line(parts.url), warnings=tuple(notes))
 
     @classmethod
-    def from_bytes(cls, data: bytes, *, source=None, media_type=None, published=None) -> "Document":
+    def from_bytes(cls, data: bytes, *, source=None, media_type=None, published=None,
+                   max_bytes: int | None = MAX_BYTES, max_chars: int | None = MAX_CHARS) -> "Document":
         """Decode bytes (see :func:`decode`) and read them as ``media_type`` (sniffed when None)."""
         if media_type is not None and media_type not in MEDIA_TYPES:
             raise ValueError(f"media_type must be one of {', '.join(MEDIA_TYPES)}, not {media_type!r}")
+        source = display_source(source)
+        if max_bytes is not None and len(data) > max_bytes:
+            raise InputError(_too_large(len(data), max_bytes), source=source)
         if media_type is None:
             media_type = "text/html" if looks_like_html(data) else "text/plain"
-        text, encoding = decode(data, source, media_type=media_type)
+        notes: list[str] = []
+        text, encoding = decode(data, source, media_type=media_type, warnings=notes)
         if media_type == "text/html":
-            return cls.from_html(text, source=source, published=published, encoding=encoding)
+            return cls.from_html(text, source=source, published=published, encoding=encoding,
+                                 max_chars=max_chars, warnings=notes)
         return cls.from_text(text, source=source, published=published, media_type=media_type,
-                             encoding=encoding)
+                             encoding=encoding, max_chars=max_chars, warnings=notes)
 
     @classmethod
-    def from_path(cls, path, *, published=None) -> "Document":
-        """Read a file: .txt, .md, .html/.htm by suffix, anything else sniffed."""
-        source = os.fspath(path)
-        p = Path(path)
-        try:
-            data = p.read_bytes()
-        except FileNotFoundError as e:
-            raise InputNotFound("no such file", source=source) from e
-        except IsADirectoryError as e:
-            raise InputError("is a directory, not a file", source=source) from e
-        except PermissionError as e:
-            raise InputError("permission denied", source=source) from e
-        except OSError as e:
-            raise InputError(f"cannot read: {e.strerror or e}", source=source) from e
-        return cls.from_bytes(data, source=source, media_type=SUFFIX_MEDIA_TYPES.get(p.suffix.lower()),
-                              published=published)
+    def from_path(cls, path, *, published=None, max_bytes: int | None = MAX_BYTES,
+                  max_chars: int | None = MAX_CHARS) -> "Document":
+        """Read a file: .txt, .md, .html/.htm by suffix, anything else sniffed.
+
+        The file is refused unread when it is larger than ``max_bytes``.
+        """
+        source = display_source(path)
+        data = read_input(path, source=source, max_bytes=max_bytes)
+        suffix = Path(os.fsdecode(path)).suffix.lower()
+        return cls.from_bytes(data, source=source, media_type=SUFFIX_MEDIA_TYPES.get(suffix),
+                              published=published, max_bytes=max_bytes, max_chars=max_chars)
 
     @classmethod
     def _make(cls, lines: list[str], **kw) -> "Document":
         text = "\n".join(lines) + "\n"
         return cls(text=text, id=content_id(text), **kw)
+
+
+# -- reading files and making text safe -------------------------------------------
+
+def read_input(path, *, source=None, max_bytes: int | None = MAX_BYTES) -> bytes:
+    """The bytes of the file at ``path``, at most ``max_bytes`` of them, or an :class:`InputError`.
+
+    Directories, broken links, symbolic-link loops, unreadable and oversized
+    files are refused with the reason; an oversized regular file is refused
+    before it is read. Pipes and devices named explicitly are read, up to the limit.
+
+    >>> read_input("/nonexistent/a.txt")
+    Traceback (most recent call last):
+    ...
+    policykg.extract.errors.InputNotFound: /nonexistent/a.txt: no such file
+    """
+    source = display_source(path) if source is None else source
+    try:
+        st = os.stat(path)
+    except FileNotFoundError as e:
+        if os.path.islink(path):
+            raise InputNotFound("broken symbolic link (its target does not exist)", source=source) from e
+        raise InputNotFound("no such file", source=source) from e
+    except PermissionError as e:
+        raise InputError("permission denied (a directory on its path cannot be searched)",
+                         source=source) from e
+    except OSError as e:
+        raise InputError(_os_reason(e), source=source) from e
+    if stat.S_ISDIR(st.st_mode):
+        raise InputError("is a directory, not a file", source=source)
+    if max_bytes is not None and stat.S_ISREG(st.st_mode) and st.st_size > max_bytes:
+        raise InputError(_too_large(st.st_size, max_bytes), source=source)
+    try:
+        with open(path, "rb") as f:
+            data = f.read() if max_bytes is None else f.read(max_bytes + 1)
+    except PermissionError as e:
+        raise InputError("permission denied", source=source) from e
+    except IsADirectoryError as e:
+        raise InputError("is a directory, not a file", source=source) from e
+    except OSError as e:
+        raise InputError(_os_reason(e), source=source) from e
+    if max_bytes is not None and len(data) > max_bytes:
+        raise InputError(_too_large(None, max_bytes), source=source)
+    return data
+
+
+def _os_reason(e: OSError) -> str:
+    if e.errno == errno.ELOOP:
+        return "symbolic link loop (too many levels of symbolic links)"
+    if e.errno == errno.ENAMETOOLONG:
+        return "file name too long"
+    return f"cannot read: {e.strerror or e}"
+
+
+def _too_large(size: int | None, limit: int) -> str:
+    what = f"{size:,} bytes" if size is not None else "more bytes"
+    return (f"file too large: {what}, over the limit of {limit:,} bytes ({limit / 2**20:.0f} MiB); "
+            "split it into articles, or raise the limit (max_bytes)")
+
+
+def _check_length(lines: list[str], max_chars: int | None, source) -> None:
+    if max_chars is None:
+        return
+    n = sum(len(x) + 1 for x in lines)
+    if n > max_chars:
+        raise InputError(f"article text too long: {n:,} characters, over the limit of {max_chars:,}; "
+                         "split it into articles, or raise the limit (max_chars)", source=source)
+
+
+def safe_text(text: str, warnings: list | None = None) -> str:
+    """``text`` without what XML 1.0 cannot carry or UTF-8 cannot encode.
+
+    Control characters other than tab, line feed and carriage return are removed
+    (vertical tab, form feed and NEL become line feeds), lone surrogates become
+    U+FFFD and U+FFFE/U+FFFF are removed. When ``warnings`` is a list, what was
+    changed is appended to it.
+
+    >>> safe_text("a\\x00b\\x0cc\\ud800d\\x7f")
+    'ab\\nc\\ufffdd'
+    """
+    if not _UNSAFE.search(text):
+        return text
+    removed = surrogates = 0
+
+    def fix(m) -> str:
+        nonlocal removed, surrogates
+        c = m.group()
+        if c in _AS_NEWLINE:
+            return "\n"
+        if "\ud800" <= c <= "\udfff":
+            surrogates += 1
+            return "\ufffd"
+        removed += 1
+        return ""
+
+    out = _UNSAFE.sub(fix, text)
+    if warnings is not None:
+        if removed:
+            warnings.append(f"{removed} control character(s) removed")
+        if surrogates:
+            warnings.append(f"{surrogates} lone surrogate(s) replaced with U+FFFD")
+    return out
+
+
+def one_line(value) -> str | None:
+    """A metadata value as one safe line (white space runs become one space), or None when blank.
+
+    >>> one_line(" 某县\\n融媒\\x00 "), one_line("\\t")
+    ('某县 融媒', None)
+    """
+    if value is None:
+        return None
+    value = _SPACE_RUN.sub(" ", safe_text(str(value))).strip()
+    return value or None
+
+
+def display_source(source) -> str | None:
+    """``source`` as a printable str: file names that are not UTF-8 keep their bytes as ``\\xNN``.
+
+    >>> display_source(os.fsdecode(b"\\xbb\\xe1.txt")), display_source(b"a b.txt")
+    ('\\\\xbb\\\\xe1.txt', 'a b.txt')
+    """
+    if source is None:
+        return None
+    if isinstance(source, (bytes, bytearray)):
+        source = os.fsdecode(bytes(source))
+    elif not isinstance(source, str):
+        source = os.fspath(source) if isinstance(source, os.PathLike) else str(source)
+        if isinstance(source, bytes):
+            source = os.fsdecode(source)
+    if _UNSAFE.search(source):
+        try:
+            raw = source.encode("utf-8", "surrogateescape")
+        except UnicodeEncodeError:
+            raw = source.encode("utf-8", "backslashreplace")
+        source = raw.decode("utf-8", "backslashreplace")
+        source = re.sub(r"[\x00-\x1f\x7f-\x9f]", lambda m: repr(m.group())[1:-1], source)
+    return source
 
 
 def content_id(text: str) -> str:
@@ -208,26 +405,36 @@ def looks_like_html(data: bytes | str) -> bool:
     return bool(_HTML_SNIFF.match(head))
 
 
-def decode(data: bytes, source=None, *, media_type: str | None = None) -> tuple[str, str]:
+def decode(data: bytes, source=None, *, media_type: str | None = None,
+           warnings: list | None = None) -> tuple[str, str]:
     """Decode a file's bytes; return ``(text, encoding)``.
 
     Order: a byte-order mark (UTF-8 → ``utf-8-sig``, UTF-16 → ``utf-16``);
     strict UTF-8; for HTML, the charset the page declares, if it decodes;
+    UTF-8 with its few invalid sequences replaced by U+FFFD (at most one per
+    twenty non-ASCII characters: a character cut in two, a stray byte);
     strict GB18030 (a superset of GBK and GB2312). Empty, whitespace-only,
     binary and undecodable input raise :class:`InputError` naming ``source``.
+    What was replaced is appended to ``warnings`` when it is a list.
 
     >>> decode("会议".encode("gb18030"), "a.txt")
     ('会议', 'gb18030')
+    >>> notes = []
+    >>> decode("会议指出，要抓好学习教育、查纠整改、总结提升。".encode("utf-8") + b"\\xff", "b.txt", warnings=notes)
+    ('会议指出，要抓好学习教育、查纠整改、总结提升。\ufffd', 'utf-8')
+    >>> notes
+    ['1 invalid UTF-8 byte sequence(s) replaced with U+FFFD (first at byte 69)']
     """
     if not data:
         raise InputError("empty file", source=source)
+    notes: list[str] = []
     text = encoding = None
     if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        text, encoding = _strict(data, "utf-32", source), "utf-32"
+        text, encoding = _with_bom(data, "utf-32", source, notes), "utf-32"
     elif data.startswith(codecs.BOM_UTF8):
-        text, encoding = _strict(data, "utf-8-sig", source), "utf-8-sig"
+        text, encoding = _with_bom(data, "utf-8-sig", source, notes), "utf-8-sig"
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        text, encoding = _strict(data, "utf-16", source), "utf-16"
+        text, encoding = _with_bom(data, "utf-16", source, notes), "utf-16"
     else:
         _refuse_binary(data, source)
         try:
@@ -237,6 +444,9 @@ def decode(data: bytes, source=None, *, media_type: str | None = None) -> tuple[
             if media_type == "text/html" or (media_type is None and looks_like_html(data)):
                 text, encoding = _declared(data)
             if text is None:
+                text = _damaged(data, "utf-8", first_error, notes)
+                encoding = "utf-8" if text is not None else None
+            if text is None:
                 try:
                     text, encoding = data.decode("gb18030"), "gb18030"
                 except UnicodeDecodeError as gb:
@@ -245,18 +455,36 @@ def decode(data: bytes, source=None, *, media_type: str | None = None) -> tuple[
                         f"either (invalid from byte {gb.start})", source=source, offset=first_error) from e
     if not text.strip():
         raise InputError("only whitespace", source=source)
-    controls = len(_CONTROL.findall(text))
+    controls = sum(1 for _ in _CONTROL.finditer(text))
     if controls and controls > len(text) // 100:
         raise InputError(f"binary data: {controls} control characters", source=source)
+    if warnings is not None:
+        warnings.extend(notes)
     return text, encoding
 
 
-def _strict(data: bytes, encoding: str, source) -> str:
+def _damaged(data: bytes, encoding: str, first_error: int, notes: list) -> str | None:
+    """``data`` decoded with U+FFFD for its invalid sequences, if they are few; else None."""
+    text = data.decode(encoding, "replace")
+    name = "UTF-8" if encoding.startswith("utf-8") else encoding.upper()
+    genuine = data.count(b"\xef\xbf\xbd") if encoding.startswith("utf-8") else 0
+    bad = text.count("\ufffd") - genuine
+    non_ascii = len(text) - len(text.encode("ascii", "ignore")) - bad
+    if bad <= 0 or bad * _UTF8_DAMAGE > non_ascii:
+        return None
+    notes.append(f"{bad} invalid {name} byte sequence(s) replaced with U+FFFD (first at byte {first_error})")
+    return text
+
+
+def _with_bom(data: bytes, encoding: str, source, notes: list) -> str:
     try:
         return data.decode(encoding)
     except UnicodeDecodeError as e:
-        raise InputError(f"invalid {encoding} despite its byte-order mark", source=source,
-                         offset=e.start) from e
+        text = _damaged(data, encoding, e.start, notes)
+        if text is None:
+            raise InputError(f"invalid {encoding} despite its byte-order mark", source=source,
+                             offset=e.start) from e
+        return text
 
 
 def _refuse_binary(data: bytes, source) -> None:

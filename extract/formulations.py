@@ -12,6 +12,7 @@ flagged (:attr:`Formulation.count_mismatch`).
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from .facts import Formulation, Item, Span
 from .numerals import NUMERAL_CHARS, cn_to_int
@@ -38,23 +39,31 @@ def _label_pattern(rules: RuleSet) -> re.Pattern:
     p = _CACHE.get(key)
     if p is None:
         cls = rules.pattern("classifier").pattern
-        p = _CACHE[key] = re.compile(rf"(?P<num>{_NUM})(?P<cls>{cls})(?P<head>[\u4e00-\u9fff]{{1,8}})")
+        # a count word never starts with 一/〇/零 (一把手, 一件事): excluded in the pattern itself
+        p = _CACHE[key] = re.compile(rf"(?<![{re.escape(NUMERAL_CHARS)}])(?![一〇零])(?P<num>{_NUM})(?P<cls>{cls})"
+                                     rf"(?P<head>[\u4e00-\u9fff]{{1,8}})")
     return p
 
 
 _CACHE: dict = {}
 
 
-def find_formulations(text: str, s: str, rules: RuleSet, sentences) -> list[Formulation]:
-    """Every formulation, in text order. ``sentences`` are (start, end) pairs over ``s``."""
+def find_formulations(text: str, s: str, rules: RuleSet, sentences, locate=None) -> list[Formulation]:
+    """Every formulation, in text order. ``sentences`` are segments over ``s``; ``locate(offset)``,
+    when given, names the statement and the meeting whose part of the text holds an offset."""
     out: list[Formulation] = []
     pattern = _label_pattern(rules)
-    for sent in sentences:
-        a, b = sent.start, sent.end
-        for m in pattern.finditer(s, a, b):
-            f = _formulation(text, s, rules, m, a, b)
-            if f is not None:
-                out.append(f)
+    starts = [sent.start for sent in sentences]
+    for m in pattern.finditer(s):
+        k = bisect_right(starts, m.start()) - 1
+        if k < 0:
+            continue
+        sent = sentences[k]
+        if not sent.start <= m.start() < sent.end:
+            continue
+        f = _formulation(text, s, rules, m, sent.start, sent.end, locate)
+        if f is not None:
+            out.append(f)
     return out
 
 
@@ -67,7 +76,7 @@ def _excluded(rules: RuleSet, s: str, start: int, label: str, head: str) -> bool
     return False
 
 
-def _formulation(text, s, rules, m, sa, sb):
+def _formulation(text, s, rules, m, sa, sb, locate=None):
     num, head = m.group("num"), m.group("head")
     start = m.start()
     # a numeral inside a longer word (进一步, 第一) or a Chinese numeral string that is not one
@@ -100,9 +109,9 @@ def _formulation(text, s, rules, m, sa, sb):
             category = "Requirement"
     else:
         best = None
-        for k in range(len(head), 0, -1):
+        for k in range(min(len(head), 7), 0, -1):
             hc = _head_category(rules, head[:k])
-            if hc and head[:k].endswith(next(h for h in rules.heads if head[:k].endswith(h) and rules.heads[h] == hc)):
+            if hc:
                 best = (k, hc)
                 break
         if best is None or "的" in head[:best[0]] or best[0] > 6:
@@ -135,8 +144,10 @@ def _formulation(text, s, rules, m, sa, sb):
         lexicon_items = tuple(Item(key=f"{category}|{w}", label=w, category=category,
                                    span=Span(start, end, text[start:end], lid), from_lexicon=True)
                               for w in litems)
+    statement, meeting = locate(start) if locate else (None, None)
     return Formulation(key=f"{category}|{label_s}|{key_items}", label=label, count=count, category=category,
-                       items=typed, span=Span(start, end, label, rule), lexicon_items=lexicon_items)
+                       items=typed, span=Span(start, end, label, rule), lexicon_items=lexicon_items,
+                       statement=statement, meeting=meeting)
 
 
 class _Raw:

@@ -127,6 +127,7 @@ class Gazetteer:
         self._fields: dict[int, list[str]] = {}
         self._divisions: dict[int, Division] = {}
         self._children: dict[str, list[int]] | None = None
+        self._ancestors_cache: dict[str, tuple[Division, ...]] = {}
         self._short: dict[str, list[Division]] | None = None
         self._suffix: dict[bool, dict[str, frozenset[int]]] = {}
         self.names: frozenset[str] = frozenset(by_name)
@@ -266,6 +267,14 @@ class Gazetteer:
         Each ancestor is the row of its code valid when ``code``'s newest row last was (so
         莱城区 371202 is under 莱芜市, not under what its code became).
         """
+        cached = self._ancestors_cache.get(code)
+        if cached is not None:
+            return cached
+        out = self._ancestors(code)
+        self._ancestors_cache[code] = out
+        return out
+
+    def _ancestors(self, code: str) -> tuple[Division, ...]:
         i = self._row_at(code, None)
         if i is None:
             return ()

@@ -90,6 +90,7 @@ class HtmlParts:
     publisher: str | None = None
     site: str | None = None
     url: str | None = None
+    warnings: tuple[str, ...] = ()    # what the parser could not read
 
 
 @dataclass(frozen=True)
@@ -171,12 +172,14 @@ def parse_html(html: str, *, source: str | None = None) -> HtmlParts:
     html = _XML_DECL.sub("", html, count=1)
     if not html.strip():
         raise InputError("empty HTML document", source=source)
+    parser = _parser()
     try:
-        root = lxml.etree.fromstring(html, _parser())
+        root = lxml.etree.fromstring(html, parser)
     except (lxml.etree.ParserError, lxml.etree.XMLSyntaxError, ValueError) as e:
         raise InputError(f"cannot parse HTML: {e}", source=source) from e
+    stopped = _fatal(parser)
     if root is None:
-        raise InputError("empty HTML document", source=source)
+        raise InputError("empty HTML document" + (f" ({stopped})" if stopped else ""), source=source)
 
     meta = _read_meta(root, r)
 
@@ -192,15 +195,17 @@ def parse_html(html: str, *, source: str | None = None) -> HtmlParts:
         protected |= {root.find("body")} if root.find("body") is not None else set()
     doomed = [el for el, tag, classes, el_id in index
               if el not in protected and _is_chrome(tag, classes, el_id, r)]
+    doomed_set = set(doomed)
     for el in doomed:
-        if el.getparent() is not None and not any(a in doomed for a in el.iterancestors()):
+        if el.getparent() is not None and not any(a in doomed_set for a in el.iterancestors()):
             _remove(el)
-    index = [(el, t, c, i) for el, t, c, i in index if _attached(el, root)]
+    if doomed:
+        index = [(el, t, c, i) for el, t, c, i in index if _attached(el, root)]
 
     if body is None:
         body = _densest(index)
     if body is None:
-        raise InputError("no article body found", source=source)
+        raise InputError("no article body found" + (f" ({stopped})" if stopped else ""), source=source)
 
     title_el = _first(index, r.title, require_text=True, outside=body)
     info_el = _first(index, r.info, require_text=True, outside=body)
@@ -209,10 +214,11 @@ def parse_html(html: str, *, source: str | None = None) -> HtmlParts:
 
     blocks = tuple(_blocks(body))
     if not blocks:
-        raise InputError("no article body found", source=source)
+        raise InputError("no article body found" + (f" ({stopped})" if stopped else ""), source=source)
     title = _inline(title_el) if title_el is not None else None
     info = _segments(info_el) if info_el is not None else ()
-    return HtmlParts(title=title or None, info=info, blocks=blocks, **meta)
+    warnings = (f"{stopped}; the rest of the page is lost",) if stopped else ()
+    return HtmlParts(title=title or None, info=info, blocks=blocks, warnings=warnings, **meta)
 
 
 _local = threading.local()
@@ -224,9 +230,20 @@ def _parser():
     if p is None:
         import lxml.etree
 
+        # huge_tree: text nodes over 10 MB and nesting over 256 levels are read, not cut off
+        # silently; the input is already bounded by Document's max_bytes.
         p = _local.parser = lxml.etree.HTMLParser(remove_comments=True, remove_pis=True,
-                                                  no_network=True)
+                                                  no_network=True, huge_tree=True)
     return p
+
+
+def _fatal(parser) -> str | None:
+    """The parser's first fatal error (it stopped reading there), as words, or None."""
+    for e in parser.error_log:
+        if e.level_name == "FATAL":
+            message = re.sub(r",?\s*(?:use|try) XML_PARSE_HUGE.*$", "", e.message.strip())
+            return f"the HTML parser stopped at line {e.line}, column {e.column}: {message}"
+    return None
 
 
 def _text(el) -> str:
@@ -341,7 +358,11 @@ def _clean_line(s: str) -> str:
 
 
 def _blocks(root) -> list[str]:
-    """Paragraph texts under ``root``: block elements start a new one, <br> a new line."""
+    """Paragraph texts under ``root``: block elements start a new one, <br> a new line.
+
+    Walks the tree with an explicit stack, so deeply nested pages cannot exhaust
+    Python's recursion limit.
+    """
     out: list[str] = []
     cur: list[str] = []
 
@@ -352,24 +373,29 @@ def _blocks(root) -> list[str]:
         if text:
             out.append(text)
 
-    def walk(el) -> None:
-        tag = el.tag.lower()
-        block = tag in _BLOCK
+    # (True, el) enters an element, (False, el) leaves it; a child's tail follows the child
+    stack: list[tuple[bool, object]] = [(True, root)]
+    while stack:
+        opening, el = stack.pop()
+        if not isinstance(el.tag, str):  # an entity or comment left in the tree: only its tail is text
+            if el.tail:
+                cur.append(_HTML_SPACE.sub(" ", el.tail))
+            continue
+        block = el.tag.lower() in _BLOCK
+        if opening:
+            if block:
+                flush()
+            if el.tag.lower() == "br":
+                cur.append("\n")
+            if el.text:
+                cur.append(_HTML_SPACE.sub(" ", el.text))
+            stack.append((False, el))
+            stack.extend((True, child) for child in reversed(el))
+            continue
         if block:
             flush()
-        if tag == "br":
-            cur.append("\n")
-        if el.text:
-            cur.append(_HTML_SPACE.sub(" ", el.text))
-        for child in el:
-            if isinstance(child.tag, str):
-                walk(child)
-            if child.tail:
-                cur.append(_HTML_SPACE.sub(" ", child.tail))
-        if block:
-            flush()
-
-    walk(root)
+        if el is not root and el.tail:
+            cur.append(_HTML_SPACE.sub(" ", el.tail))
     flush()
     return out
 

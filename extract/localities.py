@@ -32,19 +32,44 @@ class NameMatch:
 
 def match_names(s: str, gaz: Gazetteer) -> list[NameMatch]:
     """Every occurrence of a full division name in the shadow text ``s``."""
-    index = gaz.suffix_index()
+    index = _bigram_index(gaz)
     names = gaz.names
     out = []
-    for i, ch in enumerate(s):
-        lengths = index.get(ch)
+    for hit in _ending_pattern(gaz).finditer(s):
+        e = hit.end()
+        lengths = index.get(s[e - 2:e])
         if not lengths:
             continue
-        e = i + 1
         for L in lengths:
             a = e - L
             if a >= 0 and s[a:e] in names:
                 out.append(NameMatch(a, e, s[a:e]))
     return out
+
+
+_ENDINGS: dict = {}
+
+
+def _ending_pattern(gaz: Gazetteer) -> re.Pattern:
+    """A character class of every last character of a division name."""
+    p = _ENDINGS.get(id(gaz))
+    if p is None:
+        p = _ENDINGS[id(gaz)] = re.compile("[" + "".join(re.escape(c) for c in sorted(gaz.suffix_index())) + "]")
+    return p
+
+
+_BIGRAMS: dict = {}
+
+
+def _bigram_index(gaz: Gazetteer) -> dict:
+    """Last two characters of a name → the lengths of the names ending with them, longest first."""
+    idx = _BIGRAMS.get(id(gaz))
+    if idx is None:
+        tmp: dict = {}
+        for n in gaz.names:
+            tmp.setdefault(n[-2:], set()).add(len(n))
+        idx = _BIGRAMS[id(gaz)] = {k: tuple(sorted(v, reverse=True)) for k, v in tmp.items()}
+    return idx
 
 
 def longest_first(matches: list[NameMatch]) -> list[NameMatch]:

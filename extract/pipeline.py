@@ -15,6 +15,7 @@ True
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from .facts import Campaign, Extraction, Formulation, Locality, Meeting, Person, Span, Statement
@@ -50,10 +51,12 @@ class _Reader:
         self.text = doc.text
         self.s = shadow(doc.text)
         self.paras = paragraphs(self.s)
+        self._para_starts = [p.start for p in self.paras]
         self.sents = [(pi, seg) for pi, p in enumerate(self.paras) for seg in sentences(self.s, p)]
         self.pub = _parse_date(doc.published)
         self.year = self.pub[0] if self.pub else _text_year(self.s)
         self.warnings: list[str] = []
+        self._reported_cache = (None, None, None)
 
     # ------------------------------------------------------------------ driver
     def run(self) -> Extraction:
@@ -116,17 +119,21 @@ class _Reader:
         return 0
 
     def section_of_offset(self, off: int) -> int:
-        for pi, p in enumerate(self.paras):
-            if p.start <= off <= p.end:
-                return self.section_of_para(pi)
-        return 0
+        pi = bisect_right(self._para_starts, off) - 1
+        return self.section_of_para(pi) if pi >= 0 else 0
 
     # ------------------------------------------------------------------ meetings
     def _meetings(self):
         reader = MeetingReader(self.text, self.s, self.rules, self.gaz, self.loc_at, self.doc_divs)
         all_mentions: list[MeetingMention] = []
         prev_sentence_date = None
+        # anchor on the meeting words: only sentences that contain one are read
+        hits = [m.start() for m in reader.suffix_pat.finditer(self.s)]
         for n, (pi, seg) in enumerate(self.sents):
+            k = bisect_left(hits, seg.start)
+            if k == len(hits) or hits[k] >= seg.end:
+                prev_sentence_date = None
+                continue
             sec_no = self.section_of_para(pi)
             sec = self.sections[sec_no]
             ms = reader.read_sentence(seg.start, seg.end, sec.division, n, sec_no)
@@ -351,9 +358,16 @@ class _Reader:
         return f"--{mo:02d}-{d:02d}"
 
     def reported_in_section(self, meetings, sec_no, before: int | None = None):
-        ids = {m.id: m for m in meetings}
-        cands = [(start, gid) for gid, sec, start in self._mention_sections
-                 if sec == sec_no and ids[gid].role == "reported"]
+        key = id(meetings)
+        if self._reported_cache[0] != key:
+            ids = {m.id: m for m in meetings}
+            by_sec: dict = {}
+            for gid, sec, start in self._mention_sections:
+                if ids[gid].role == "reported":
+                    by_sec.setdefault(sec, []).append((start, gid))
+            self._reported_cache = (key, ids, by_sec)
+        _key, ids, by_sec = self._reported_cache
+        cands = by_sec.get(sec_no, [])
         if before is not None:
             prior = [c for c in cands if c[0] <= before]
             if prior:
@@ -417,13 +431,15 @@ class _Reader:
         return name
 
     def _formulations(self, statements, meetings) -> list[Formulation]:
-        fs = find_formulations(self.text, self.s, self.rules, [seg for _pi, seg in self.sents])
-        out = []
-        for f in fs:
-            st = next((x for x in statements if x.span.start <= f.span.start < x.span.end), None)
-            m = self.meeting_for(meetings, f.span.start)
-            out.append(_replace(f, statement=st.id if st else None, meeting=m.id if m else None))
-        return out
+        starts = [x.span.start for x in statements]
+
+        def locate(off: int):
+            k = bisect_right(starts, off) - 1
+            st = statements[k] if k >= 0 and off < statements[k].span.end else None
+            m = self.meeting_for(meetings, off)
+            return (st.id if st else None), (m.id if m else None)
+
+        return find_formulations(self.text, self.s, self.rules, [seg for _pi, seg in self.sents], locate)
 
     def _attendance(self, persons, meetings) -> list[Meeting]:
         chair: dict[str, list] = {}

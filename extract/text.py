@@ -24,9 +24,12 @@ SENTENCE_END = "。！？；"
 _SENT = re.compile(r"[^。！？；\n]*(?:[。！？；]+[”’」』）)]*|\n|$)")
 
 
+_PUNCT_RX = re.compile("[" + "".join(re.escape(chr(c)) for c in _PUNCT) + "]")
+
+
 def shadow(text: str) -> str:
     """Simplified, punctuation-normalised copy of ``text`` with the same length."""
-    out = to_simplified(text).translate(_PUNCT)
+    out = _PUNCT_RX.sub(lambda m: _PUNCT[ord(m.group())], to_simplified(text))
     assert len(out) == len(text)
     return out
 
