@@ -99,7 +99,8 @@ def to_turtle(graph) -> str:
         for p in preds:
             objs = sorted(props[p], key=_key)
             ptxt = "a" if p == RDF.type else term(p)
-            parts.append(f"{ptxt} " + " , ".join(obj(o) for o in objs))
+            sep = " , " if len(objs) < 3 else " ,\n        "
+            parts.append(f"{ptxt} " + sep.join(obj(o) for o in objs))
         lines.append(term(s) + " " + " ;\n    ".join(parts) + " .")
     return "\n".join(lines) + "\n"
 
