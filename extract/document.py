@@ -110,6 +110,7 @@ _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 # What XML 1.0 cannot carry or UTF-8 cannot encode, and controls no article needs.
 _UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _AS_NEWLINE = frozenset("\x0b\x0c\x85")
+_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACE_RUN = re.compile(r"\s+")
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -357,7 +358,7 @@ def one_line(value) -> str | None:
 
 
 def display_source(source) -> str | None:
-    """``source`` as a printable str: file names that are not UTF-8 keep their bytes as ``\\xNN``.
+    """``source`` as one printable line: bytes that are not UTF-8, and control characters, as escapes.
 
     >>> display_source(os.fsdecode(b"\\xbb\\xe1.txt")), display_source(b"a b.txt")
     ('\\\\xbb\\\\xe1.txt', 'a b.txt')
@@ -370,7 +371,7 @@ def display_source(source) -> str | None:
         source = os.fspath(source) if isinstance(source, os.PathLike) else str(source)
         if isinstance(source, bytes):
             source = os.fsdecode(source)
-    if _UNSAFE.search(source):
+    if _UNPRINTABLE.search(source):
         try:
             raw = source.encode("utf-8", "surrogateescape")
         except UnicodeEncodeError:

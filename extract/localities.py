@@ -34,6 +34,7 @@ def match_names(s: str, gaz: Gazetteer) -> list[NameMatch]:
     """Every occurrence of a full division name in the shadow text ``s``."""
     index = _bigram_index(gaz)
     names = gaz.names
+    aliases = _aliases(gaz)
     out = []
     for hit in _ending_pattern(gaz).finditer(s):
         e = hit.end()
@@ -42,8 +43,12 @@ def match_names(s: str, gaz: Gazetteer) -> list[NameMatch]:
             continue
         for L in lengths:
             a = e - L
-            if a >= 0 and s[a:e] in names:
-                out.append(NameMatch(a, e, s[a:e]))
+            if a >= 0:
+                w = s[a:e]
+                if w in names:
+                    out.append(NameMatch(a, e, w))
+                elif w in aliases:
+                    out.append(NameMatch(a, e, w, short=True, rule="locality.alias"))
     return out
 
 
@@ -61,12 +66,32 @@ def _ending_pattern(gaz: Gazetteer) -> re.Pattern:
 _BIGRAMS: dict = {}
 
 
+_ALIASES: dict = {}
+
+
+def _aliases(gaz: Gazetteer) -> dict:
+    """Usual forms of autonomous divisions (黔东南州, 延边州, 大理州; 长阳县): alias → divisions."""
+    al = _ALIASES.get(id(gaz))
+    if al is None:
+        from .gazetteer import short_name
+        al = {}
+        for name in gaz.names:
+            for generic, tail in (("自治州", "州"), ("自治县", "县"), ("自治旗", "旗")):
+                if name.endswith(generic):
+                    for d in gaz.lookup(name):
+                        short = short_name(d.name, d.level)
+                        if short and short + tail not in gaz.names:
+                            al.setdefault(short + tail, []).append(d)
+        _ALIASES[id(gaz)] = al
+    return al
+
+
 def _bigram_index(gaz: Gazetteer) -> dict:
     """Last two characters of a name → the lengths of the names ending with them, longest first."""
     idx = _BIGRAMS.get(id(gaz))
     if idx is None:
         tmp: dict = {}
-        for n in gaz.names:
+        for n in list(gaz.names) + list(_aliases(gaz)):
             tmp.setdefault(n[-2:], set()).add(len(n))
         idx = _BIGRAMS[id(gaz)] = {k: tuple(sorted(v, reverse=True)) for k, v in tmp.items()}
     return idx
@@ -113,7 +138,7 @@ class Resolver:
         self.warnings: list[str] = []
 
     def candidates(self, name: str) -> list[Division]:
-        every = self.gaz.lookup(name)
+        every = self.gaz.lookup(name) or _aliases(self.gaz).get(name, [])
         # no year known: what is valid today
         valid = [d for d in every if (d.last_year is None if self.year is None else _valid(d, self.year))]
         if valid:
@@ -157,7 +182,8 @@ class Resolver:
                     elif d.level == "Township":
                         score = 8 if d.parent in known else 0
                     elif m.name in self.rules.not_places:
-                        score = 0
+                        # a common noun that is also a name (和平区): only with its prefecture named
+                        score = 3 + max(known_levels) if known_levels and max(known_levels) >= 2 else 0
                     elif known_levels:
                         score = 3 + max(known_levels)
                     elif len(cands[i]) == 1:
@@ -173,19 +199,35 @@ class Resolver:
             if not progress:
                 break
         for i, m in enumerate(matches):
-            if i not in chosen and cands[i] and m.name not in self.rules.not_places:
+            if i not in chosen and cands[i] and m.name not in self.rules.not_places and not m.short:
                 kinds = {d.level for d in cands[i]}
                 if kinds != {"Township"}:
                     self.warnings.append(f"offset {m.start}: {m.name} left unresolved "
                                          f"({len(cands[i])} divisions of that name)")
         return chosen
 
-    def resolve_short(self, short: str, suffix: str | None, known: set[str]) -> Division | None:
+    def resolve_township(self, short: str, suffixes, known: set[str]) -> Division | None:
+        """七塘 in 七塘、三合等镇: a township of a county the article names."""
+        found = []
+        for code in known:
+            d0 = self.gaz.get(code)
+            if d0 is None or d0.level not in ("County", "Prefecture"):
+                continue
+            for child in self.gaz.children(code):
+                if child.level == "Township" and any(child.name == short + x for x in suffixes):
+                    found.append(child)
+        codes = {d.code for d in found}
+        return found[0] if len(codes) == 1 else None
+
+    def resolve_short(self, short: str, suffixes, known: set[str]) -> Division | None:
         """A short name (泰安, 平江) used as a place: the division it abbreviates, from context."""
         every = self.gaz.short_names().get(short, [])
         cands = [d for d in every if (d.last_year is None if self.year is None else _valid(d, self.year))]
-        if suffix:
-            cands = [d for d in cands if d.name.endswith(suffix)] or cands
+        if isinstance(suffixes, str):
+            suffixes = (suffixes,)
+        if suffixes:
+            cands = [d for d in cands if d.name.endswith(tuple(suffixes))] or (
+                [] if any(x in ("镇", "乡", "街道") for x in suffixes) else cands)
         if not cands:
             return None
         known_anc = set()
@@ -213,13 +255,13 @@ def find_localities(text: str, s: str, gaz: Gazetteer, rules: RuleSet, year: int
     for i, m in enumerate(matches):
         d = chosen.get(i)
         if d is not None:
-            out[(m.start, m.end)] = _locality(gaz, d, text, m.start, m.end, "locality.fullname", written=True)
+            out[(m.start, m.end)] = _locality(gaz, d, text, m.start, m.end, m.rule, written=not m.short)
     known = {loc.division.code for loc in out.values()}
     occupied = {i for (a, b) in out for i in range(a, b)}
     for rid, mode, pattern in rules.short_names:
         for m in pattern.finditer(s):
             a0 = m.start("names")
-            suffix = m.groupdict().get("suffix")
+            suffixes = _kinds(m.groupdict().get("tail") or m.groupdict().get("suffix") or "")
             for n, part in enumerate(re.finditer(r"[^、和及]+", m.group("names"))):
                 short = part.group()
                 # the first name may be preceded by other words (加强对平江、华容等县): try its tails
@@ -232,8 +274,10 @@ def find_localities(text: str, s: str, gaz: Gazetteer, rules: RuleSet, year: int
                         ds = [loc.division for loc in out.values()
                               if loc.division.name != tail and loc.division.name.startswith(tail)]
                         d = ds[0] if ds else None
+                    elif suffixes and all(x in ("镇", "乡", "街道") for x in suffixes):
+                        d = resolver.resolve_township(tail, suffixes, known)
                     else:
-                        d = resolver.resolve_short(tail, suffix, known)
+                        d = resolver.resolve_short(tail, suffixes, known)
                     if d is None:
                         continue
                     out[(a, b)] = _locality(gaz, d, text, a, b, rid, written=False)
@@ -242,6 +286,17 @@ def find_localities(text: str, s: str, gaz: Gazetteer, rules: RuleSet, year: int
                     break
     warnings.extend(resolver.warnings)
     return [out[k] for k in sorted(out)]
+
+
+def _kinds(tail: str) -> tuple[str, ...]:
+    """Which name endings the words after 等 allow: 等县 → 县; 等乡镇 → 镇, 乡; 等地 → any."""
+    t = tail[:5]
+    if "乡镇" in t or "镇街" in t:
+        return ("镇", "乡", "街道") if "街" in t else ("镇", "乡")
+    for word in ("街道", "县（市", "县市", "旗县", "镇", "乡", "县", "市", "区", "旗", "盟", "州", "省"):
+        if t.startswith(word) or (word in ("镇", "乡", "街道") and word in t and "地" not in t[:t.find(word)]):
+            return {"县（市": ("县", "市"), "县市": ("县", "市"), "旗县": ("旗", "县")}.get(word, (word,))
+    return ()
 
 
 def _locality(gaz: Gazetteer, d: Division, text: str, a: int, b: int, rule: str, written: bool) -> Locality:

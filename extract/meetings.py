@@ -28,7 +28,7 @@ _VAGUE_CORE = {"上级", "下级", "各级", "主持", "此次", "这次", "本�
                "贯彻落实", "专门", "该", "各种", "一系列"}
 _VENUE = re.compile(r"(?:在|于)(?P<place>[\u4e00-\u9fff]{2,9}?)(?:召开|举行|举办)")
 _NUMBERED = re.compile(r"(?:\d{4}年)?(?:第[0-9一二三四五六七八九十]+次|（扩大）|扩大)*")
-_NOT_END = "委堂员场室馆上"   # 常委会委员, 大会堂: the meeting word continues into another word
+_NOT_END = "委堂员场室馆上主副党办秘"   # 常委会委员, 大会堂: the meeting word continues into another word
 
 
 @dataclass
@@ -75,14 +75,19 @@ def resolve_level(word_target: str, level: str, anchor: Division | None, self_ok
                 return d
             if word_target == "区" and d.level == "Province" and d.name.endswith("自治区"):
                 return d
-    # no anchor (or nothing in its chain): the one division of that kind the article names
+    # no anchor (or nothing in its chain): the division of that kind the article names most often
     pool = [d for d in doc_divs if d.name.endswith(word_target)
             and (anchor is None or d.code == anchor.code or anchor.code in {a.code for a in gaz.ancestors(d.code)}
                  or d.code in {a.code for a in gaz.ancestors(anchor.code)})]
-    codes = {d.code for d in pool}
-    if len(codes) == 1:
-        return pool[0]
-    return None
+    counts: dict = {}
+    for d in pool:
+        counts[d.code] = counts.get(d.code, 0) + 1
+    if not counts:
+        return None
+    ranked = sorted(counts.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return None
+    return next(d for d in pool if d.code == ranked[0][0])
 
 
 class MeetingReader:
@@ -174,8 +179,10 @@ class MeetingReader:
             sid, kind, generic = rules.meeting_suffixes[m.group()]
             core = s[name_start:m.start()]
             has_organ = bool(prefixes and prefixes[-1].organ_end)
+            named_by_subject = bool(subject_div) and s[subject_end:cut] in ("召开", "举行", "主持召开", "组织召开")
             if (core in _VAGUE_CORE or (generic and len(core) < 2 and not has_organ)
-                    or (not generic and not core and not has_organ) or (core and _NUMBERED.fullmatch(core))):
+                    or (not generic and not core and not has_organ and not named_by_subject)
+                    or (core and _NUMBERED.fullmatch(core) and not has_organ)):
                 # too vague to be a fact of its own; kept in case 会议 speaks and nothing better is found
                 if s[subject_end:cut] in ("召开", "举行", "主持召开", "组织召开") and not any(
                         x.end == subject_end - 0 for x in out):
@@ -187,10 +194,10 @@ class MeetingReader:
             if any(rx.search(s[lb:se]) for rx in self.boiler):
                 continue
             relation = None
-            if transmits or any(rx.match(s, se) for rx in self.scope["spirit"]):
-                relation = "spirit"
-            elif any(rx.match(s, se) for rx in self.scope["after"]):
+            if any(rx.match(s, se) for rx in self.scope["after"]):
                 relation = "after"
+            elif transmits or any(rx.match(s, se) for rx in self.scope["spirit"]):
+                relation = "spirit"
             venue = self._venue(se, sb, anchor)
             targets = prefixes or [None]
             mentions = []
@@ -244,6 +251,9 @@ class MeetingReader:
         for pos in range(a, b):
             loc = self.loc_at.get(pos)
             if loc is not None:
+                # 梅县区雁洋镇召开…: the last of a parent-child chain holds the meeting
+                while (nxt := self.loc_at.get(loc.span.end)) is not None and nxt.span.end <= b:
+                    loc = nxt
                 return loc.division
             lm = self.level_pat.match(s, pos)
             if lm and lm.group().startswith(("我", "全")):

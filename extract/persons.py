@@ -14,7 +14,7 @@ from .facts import Span
 _BOUNDARY = "，。；：！？“”（）《》\n"
 _LEADING_JUNK = re.compile(r"^(?:会议由|会上|由|经|及|和|与|并|同时|随后|其中|邀请|请)+")
 _STRONG_CUE = re.compile(r"出席|主持|指出|强调|要求|讲话|在|到会|宣读|通报|参加|表示|说|、")
-_BAD_NAME_START = tuple("要的和在是们等对就带与及将把从为向于同并")
+_BAD_NAME_START = tuple("要的和在是们等对就带与及将把从为同并")
 
 
 class PersonMention:
@@ -39,7 +39,7 @@ def find_titled_persons(text: str, s: str, rules) -> list[PersonMention]:
         # a longer title word may continue here (副书记 → 书记 found first is fine; 县长 in 副县长 too)
         if s.startswith("制", e):     # 林长制, 河长制: an institution, not a title
             continue
-        names = [(a, b) for a, b in _names_after(s, e, cue_pat)
+        names = [(a, b) for a, b in _names_after(s, e, cue_pat, rules.surnames)
                  if plausible_name(s[a:b], rules) and (s[a:b][0] in rules.surnames or s[a:b][:2] in rules.surnames
                                                        or _STRONG_CUE.match(s, b))]
         if not names:
@@ -57,7 +57,7 @@ def find_titled_persons(text: str, s: str, rules) -> list[PersonMention]:
     return out
 
 
-def _names_after(s: str, e: int, cue_pat) -> list[tuple[int, int]]:
+def _names_after(s: str, e: int, cue_pat, surnames=frozenset()) -> list[tuple[int, int]]:
     """The name (or 、-separated names) right after a title ending at ``e``."""
     out = []
     pos = e
@@ -69,7 +69,7 @@ def _names_after(s: str, e: int, cue_pat) -> list[tuple[int, int]]:
                 break
             if s[pos] in _BAD_NAME_START:
                 break
-            if cue_pat.match(s, b):
+            if cue_pat.match(s, b) or (s.startswith("，", b) and k <= 3 and s[pos] in surnames):
                 found = (pos, b)
                 break
         if found is None:
@@ -78,10 +78,6 @@ def _names_after(s: str, e: int, cue_pat) -> list[tuple[int, int]]:
         if s.startswith("、", found[1]):
             pos = found[1] + 1
             continue
-        break
-    # a list only counts when it ends at a real cue (not at 、)
-    while out and s.startswith("、", out[-1][1]) and not out[-1] is None:
-        out.pop()
         break
     return out
 
@@ -120,7 +116,10 @@ def plausible_name(name: str, rules) -> bool:
     """A personal name: two or three characters after a known surname, or four or five characters."""
     if not 2 <= len(name) <= 5 or name[0] in _BAD_NAME_START:
         return False
-    if any(w in name for w in ("会议", "精神", "工作", "书记", "领导", "同志", "部门", "单位", "干部")):
+    if any(w in name for w in ("会议", "精神", "工作", "书记", "领导", "同志", "部门", "单位", "干部", "小组", "成员",
+                                "委员", "班子", "代表", "群众", "人员")):
+        return False
+    if rules.pattern("title").search(name):
         return False
     if name[:2] in rules.surnames:
         return True

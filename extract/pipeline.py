@@ -57,6 +57,7 @@ class _Reader:
         self.year = self.pub[0] if self.pub else _text_year(self.s)
         self.warnings: list[str] = []
         self._reported_cache = (None, None, None)
+        self._first_reported = None
 
     # ------------------------------------------------------------------ driver
     def run(self) -> Extraction:
@@ -149,7 +150,8 @@ class _Reader:
         speaking = self._sections_where_meeting_speaks()
         have = {mm.section for mm in all_mentions if mm.role == "reported"}
         for fb in reader.fallback:
-            if fb.section in speaking and fb.section not in have and (self.roundup or not have):
+            if fb.section in speaking and fb.section not in have and (self.roundup or not have) and not (
+                    self.roundup and not self.sections[fb.section].heading):
                 fb.role = "reported"
                 if fb.division is None:
                     fb.division = self.sections[fb.section].division
@@ -194,6 +196,20 @@ class _Reader:
         if self.roundup and not sec.heading:
             if div is not None and any(x.division is not None and self._above(div, x.division)
                                        for x in self.sections[1:]):
+                return "upstream"
+            return None
+        if not self.roundup:
+            first = self._first_reported
+            if first is None:
+                if div is None and anchor is not None:
+                    mm.division, mm.level = anchor, anchor.level
+                self._first_reported = mm.division or False
+                return "reported"
+            if first is False or div is None or div.code == first.code:
+                if div is None and first:
+                    mm.division, mm.level = first, first.level
+                return "reported"
+            if self._above(div, first):
                 return "upstream"
             return None
         if div is None:
@@ -248,8 +264,10 @@ class _Reader:
                 mm.date = before[-1][2]
             elif prev_date and re.match(r"会后", s[seg.start:seg.start + 2]) and sameday.search(s, seg.start, mm.start):
                 mm.date = prev_date
-        for mm in ms:
-            if mm.role == "upstream" and mm.relation is None and not mm.date:
+        for j, mm in enumerate(ms):
+            if mm.role == "upstream" and not mm.date and (
+                    mm.relation is None or (mm.relation == "after" and not any(
+                        x.role == "reported" for x in ms[j + 1:]))):
                 before = [d for d in free if d[1] <= mm.start]
                 if before:
                     mm.date = before[-1][2]
@@ -329,7 +347,8 @@ class _Reader:
             for h in out:
                 if h is g or where(h) != where(g):
                     continue
-                if name(h) != name(g) and (name(h).startswith(name(g)) or name(g).startswith(name(h))):
+                a, b = name(h), name(g)
+                if a != b and (a.startswith(b) or b.startswith(a) or a.endswith(b) or b.endswith(a)):
                     h.extend(g)
                     h.sort(key=lambda x: x.start)
                     out.remove(g)
