@@ -69,8 +69,9 @@ def find_formulations(text: str, s: str, rules: RuleSet, sentences, locate=None)
 
 def _excluded(rules: RuleSet, s: str, start: int, label: str, head: str) -> bool:
     before = s[max(0, start - 3):start]
+    after = s[start + len(label):start + len(label) + 4]
     for _rid, kind, rx in rules.exclusions:
-        target = {"head": head, "before": before, "label": label}[kind]
+        target = {"head": head, "before": before, "label": label, "after": after}[kind]
         if rx.search(target):
             return True
     return False
@@ -114,6 +115,11 @@ def _formulation(text, s, rules, m, sa, sb, locate=None):
             if hc:
                 best = (k, hc)
                 break
+        if best is None and re.search(r"(?:“[^“”]+”、?){2,}$", s[sa:start]):
+            # items in quotes right before the label: any short head (“入山关”“进林关”“用火关”三道关口)
+            hm = re.match(r"[\u4e00-\u9fff]{1,4}(?![\u4e00-\u9fff])", head + "，")
+            if hm:
+                best = (len(hm.group()), ("formulation.quoted_items", "Other", True))
         if best is None or "的" in head[:best[0]] or best[0] > 6:
             return None
         k, hc = best
@@ -185,12 +191,13 @@ def _items_before(text, s, rules, label_start, floor) -> list:
     # the first part may carry the words that introduce the list
     # the list must end right before the label (增强“四个意识”、坚定“四个自信”、做到“两个维护”: it does not)
     xl, yl = parts[-1]
-    if rules.pattern("introducer_run").fullmatch(s, xl, yl) or xl == yl:
+    if rules.pattern("introducer_run").fullmatch(s, xl, yl) or xl == yl or _ends_with_verb(s, xl, yl):
         return []
     others = [y - x for x, y in parts[1:]]
     x0, y0 = parts[0]
     x0 = _trim_introducers(s, rules, x0, y0, min(others) if others else 2)
     parts[0] = (x0, y0)
+    parts = _parallel(s, parts)
     out = []
     for x, y in parts:
         while x < y and s[x] in "“”‘’ ":
@@ -204,9 +211,72 @@ def _items_before(text, s, rules, label_start, floor) -> list:
     return out
 
 
+_VERB_ENDINGS = ("推进", "落实", "坚持", "做到", "实现", "确保", "围绕", "聚焦", "突出", "抓好")
+
+
+def _ends_with_verb(s: str, x: int, y: int) -> bool:
+    """协调推进“四个全面”: the last part ends with a verb whose object is the label, not a list item."""
+    return y - x > 2 and s[y - 2:y] in _VERB_ENDINGS
+
+
+def _parallel(s: str, parts: list) -> list:
+    """Trim the first and last items to the shape the others share (稳企业、稳投资…稳就业出台 → 稳就业)."""
+    if len(parts) < 2:
+        return parts
+    longest_other = max(y - x for x, y in parts[1:])
+    if parts[0][1] - parts[0][0] > longest_other + 1:
+        parts = _trim_first(s, parts)
+    if len(parts) >= 3 and parts[-1][1] - parts[-1][0] > max(y - x for x, y in parts[1:-1]) + 1:
+        parts = _trim_last(s, parts)
+    return parts
+
+
+def _trim_first(s: str, parts: list) -> list:
+    (x0, y0), rest = parts[0], parts[1:]
+    words = [s[x:y] for x, y in rest]
+    lens = {len(w) for w in words}
+    first = s[x0:y0]
+    prefix = _common_prefix(words) if len(words) > 1 else words[0][:3]
+    suffix = _common_suffix(words) if len(words) > 1 else ""
+    if len(prefix) >= (1 if len(words) > 1 else 2):
+        k = first.rfind(prefix, 1)
+        if k > 0 and ((len(lens) == 1 and len(first) - k == next(iter(lens))) or len(prefix) >= 2):
+            return [(x0 + k, y0)] + rest
+    if suffix and len(lens) == 1 and first.endswith(suffix):
+        return [(y0 - next(iter(lens)), y0)] + rest
+    return parts
+
+
+def _trim_last(s: str, parts: list) -> list:
+    (xl, yl), rest = parts[-1], parts[:-1]
+    words = [s[x:y] for x, y in rest[1:]]
+    lens = {len(w) for w in words}
+    prefix = _common_prefix(words) if len(words) > 1 else ""
+    if prefix and len(lens) == 1 and s.startswith(prefix, xl):
+        return rest + [(xl, xl + next(iter(lens)))]
+    return parts
+
+
+def _common_prefix(words) -> str:
+    p = words[0]
+    for w in words[1:]:
+        while not w.startswith(p):
+            p = p[:-1]
+    return p
+
+
+def _common_suffix(words) -> str:
+    p = words[0]
+    for w in words[1:]:
+        while not w.endswith(p):
+            p = p[1:]
+    return p
+
+
 def _trim_introducers(s: str, rules: RuleSet, x: int, y: int, min_other: int) -> int:
-    """Cut the first item after the rightmost introducing word that leaves a plausible item."""
-    need = max(2, min_other - 2)
+    """Cut the first item after the rightmost introducing word that leaves a plausible first item."""
+    need = max(2, min(min_other - 2, (min_other + 1) // 2))
+
     best = x
     pat = rules.pattern("introducer")
     for m in pat.finditer(s, x, y):
@@ -224,6 +294,10 @@ def _items_after(text, s, rules, label_end, sb, count) -> list:
     if not lead:
         return []
     j = i + lead.end()
+    if lead.group().endswith("："):
+        items = _clause_items(text, s, j, sb, count)
+        if items:
+            return items
     k = j
     while k < sb and s[k] not in _CLAUSE_BREAK:
         k += 1
@@ -243,4 +317,20 @@ def _items_after(text, s, rules, label_end, sb, count) -> list:
         if not label or len(label) > 40:
             return []
         out.append(_Raw(label, Span(x, y, text[x:y], "item.after_label")))
+    return out
+
+
+def _clause_items(text, s, j, sb, count) -> list:
+    """“三个一律”：对A一律X，对B一律Y，对C一律Z。 — one clause an item, when there are exactly ``count``."""
+    end = sb
+    while end > j and s[end - 1] in "。；！？\n":
+        end -= 1
+    clauses = s[j:end].split("，")
+    if len(clauses) != count or not all(0 < len(c) <= 40 for c in clauses):
+        return []
+    out, pos = [], j
+    for c in clauses:
+        out.append(_Raw(text[pos:pos + len(c)].translate(_STRIP_QUOTES), Span(pos, pos + len(c), text[pos:pos + len(c)],
+                                                                              "item.clauses")))
+        pos += len(c) + 1
     return out

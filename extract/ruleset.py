@@ -85,7 +85,7 @@ def _load(d: Path) -> RuleSet:
         Table(d / "classifiers.tsv", required=("word",)),
         Table(d / "heads.tsv", required=("head", "category", "unquoted"), choices={"unquoted": yes_no}, check=_cat),
         Table(d / "formulation_exclusions.tsv", required=("kind", "pattern"), optional=("note",),
-              choices={"kind": {"head", "before", "label"}}, regex=("pattern",)),
+              choices={"kind": {"head", "before", "label", "after"}}, regex=("pattern",)),
         Table(d / "introducers.tsv", required=("word",)),
         Table(d / "titles.tsv", required=("word",)),
         Table(d / "person_cues.tsv", required=("word",)),
