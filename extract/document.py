@@ -41,8 +41,10 @@ repaired instead of refused is listed in ``Document.warnings``:
   twenty of the non-ASCII characters (text in another encoding has far more);
   more than that, and GB18030 is tried;
 - control characters, which no article needs and XML 1.0 (hence RDF/XML)
-  cannot carry, are removed (form feed, vertical tab and NEL become line
-  breaks); lone surrogates, which UTF-8 cannot encode, become U+FFFD;
+  cannot carry, are removed (form feed, vertical tab, NEL and the Unicode
+  line and paragraph separators become line breaks, so that every line-based
+  tool sees the same lines); lone surrogates, which UTF-8 cannot encode,
+  become U+FFFD;
   U+FFFE and U+FFFF are removed. After this, every Document's text and
   metadata can be written as UTF-8 Turtle, N-Triples, JSON-LD and RDF/XML.
 - titles and publishers are one line: runs of white space become one space.
@@ -108,8 +110,8 @@ _MAGIC = (
 )
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 # What XML 1.0 cannot carry or UTF-8 cannot encode, and controls no article needs.
-_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_AS_NEWLINE = frozenset("\x0b\x0c\x85")
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+_AS_NEWLINE = {"\x0b": "\n", "\x0c": "\n", "\x85": "\n", "\u2028": "\n", "\u2029": "\n\n"}
 _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 _SPACE_RUN = re.compile(r"\s+")
 
@@ -314,9 +316,10 @@ def safe_text(text: str, warnings: list | None = None) -> str:
     """``text`` without what XML 1.0 cannot carry or UTF-8 cannot encode.
 
     Control characters other than tab, line feed and carriage return are removed
-    (vertical tab, form feed and NEL become line feeds), lone surrogates become
-    U+FFFD and U+FFFE/U+FFFF are removed. When ``warnings`` is a list, what was
-    changed is appended to it.
+    (vertical tab, form feed, NEL and U+2028 LINE SEPARATOR become line feeds,
+    U+2029 PARAGRAPH SEPARATOR a blank line), lone surrogates become U+FFFD and
+    U+FFFE/U+FFFF are removed. When ``warnings`` is a list, what was changed
+    (not the line breaks) is appended to it.
 
     >>> safe_text("a\\x00b\\x0cc\\ud800d\\x7f")
     'ab\\nc\\ufffdd'
@@ -329,7 +332,7 @@ def safe_text(text: str, warnings: list | None = None) -> str:
         nonlocal removed, surrogates
         c = m.group()
         if c in _AS_NEWLINE:
-            return "\n"
+            return _AS_NEWLINE[c]
         if "\ud800" <= c <= "\udfff":
             surrogates += 1
             return "\ufffd"

@@ -262,7 +262,7 @@ def find_localities(text: str, s: str, gaz: Gazetteer, rules: RuleSet, year: int
         for m in pattern.finditer(s):
             a0 = m.start("names")
             suffixes = _kinds(m.groupdict().get("tail") or m.groupdict().get("suffix") or "")
-            for n, part in enumerate(re.finditer(r"[^、和及]+", m.group("names"))):
+            for n, part in enumerate(re.finditer(r"[^、]+", m.group("names"))):
                 short = part.group()
                 # the first name may be preceded by other words (加强对平江、华容等县): try its tails
                 tails = [short[k:] for k in range(0, len(short) - 1)] if n == 0 else [short]

@@ -148,6 +148,9 @@ class MeetingReader:
         floor = sa
         for m in self.suffix_pat.finditer(s, sa, sb):
             se = m.end()
+            need = rules.meeting_follows.get(m.group())
+            if need is not None and not need.match(s, se):
+                continue
             if se < len(s) and s[se] in _NOT_END and not s.startswith("上来", se):
                 if not (s[se] == "上" and m.group().endswith(("会议", "大会", "会"))):
                     continue

@@ -34,6 +34,7 @@ class RuleSet:
     directory: Path
     verbs: dict            # word -> rule id
     meeting_suffixes: dict  # suffix -> (rule id, kind, generic)
+    meeting_follows: dict   # suffix -> compiled regex the text after it must match
     level_words: dict      # word -> (rule id, target, level, self)
     organs: dict
     classifiers: dict
@@ -78,7 +79,8 @@ def _load(d: Path) -> RuleSet:
     yes_no = {"yes", "no"}
     tables = [
         Table(d / "verbs.tsv", required=("word",), optional=("note",)),
-        Table(d / "meeting_suffixes.tsv", required=("suffix", "kind", "generic"), choices={"generic": yes_no}),
+        Table(d / "meeting_suffixes.tsv", required=("suffix", "kind", "generic"), optional=("follows",),
+              choices={"generic": yes_no}, regex=("follows",)),
         Table(d / "level_words.tsv", required=("word", "target", "level", "self"),
               choices={"level": LEVELS, "self": yes_no}),
         Table(d / "organs.tsv", required=("word",)),
@@ -109,6 +111,7 @@ def _load(d: Path) -> RuleSet:
         directory=d,
         verbs={r["word"]: r["id"] for r in verbs},
         meeting_suffixes={r["suffix"]: (r["id"], r["kind"], r["generic"] == "yes") for r in suffixes},
+        meeting_follows={r["suffix"]: re.compile(r["follows"]) for r in suffixes if r.get("follows")},
         level_words={r["word"]: (r["id"], r["target"], r["level"], r["self"] == "yes") for r in levels},
         organs={r["word"]: r["id"] for r in organs},
         classifiers={r["word"]: r["id"] for r in classifiers},

@@ -42,10 +42,12 @@ def find_statements(s: str, rules, paragraphs, person_names: list[str]) -> list[
         starts = {para.start}
         for m in re.finditer(r"[。！？；]", s[para.start:para.end]):
             starts.add(para.start + m.end())
+        # a person may also speak after a leading clause (针对记者提问，陈立新回应说)
+        commas = {para.start + m.end() for m in re.finditer("，", s[para.start:para.end])}
         found = []
-        for st in sorted(starts):
+        for st in sorted(starts | commas):
             m = pat.match(s, st, para.end)
-            if not m:
+            if not m or (st in commas and st not in starts and m.group("meeting")):
                 continue
             nxt = s[m.end():m.end() + 2]
             if nxt.startswith(_NOT_AFTER_VERB):
