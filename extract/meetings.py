@@ -59,6 +59,7 @@ class MeetingMention:
     prefix_rule: str = ""
     subject_division: Division | None = None
     co_listed_with: list = field(default_factory=list)
+    sameday_as_reported: bool = False
     venue: Division | None = None
     venue_span: tuple | None = None      # (start, end) of the venue's name when it is read here
     follows_colisted: "MeetingMention | None" = None
@@ -161,6 +162,8 @@ class MeetingReader:
             # the rightmost breaker splits subject | name
             cut, transmits, subject_end = lb, False, lb
             for bm in self.breaker_pat.finditer(s, lb, m.start()):
+                if bm.group() in ("和", "及", "与", "以及") and self._joins_places(bm.start(), bm.end()):
+                    continue    # 全省和全州…会议: a list of places, not two clauses
                 cut, subject_end = bm.end(), bm.start()
                 transmits = rules.meeting_breakers[bm.group()][1]
             subject_div = self._subject(lb, subject_end, section_div)
@@ -225,6 +228,16 @@ class MeetingReader:
                     and b.start - a.end <= 1:
                 a.relation = "spirit"
         return out
+
+    def _joins_places(self, a: int, b: int) -> bool:
+        """Whether 和 at a..b stands between two places or level words (全国、全省和全州)."""
+        s = self.s
+        after = self.loc_at.get(b) is not None or bool(self.level_pat.match(s, b))
+        if not after:
+            return False
+        if any(loc.span.end == a for loc in self.loc_at.values()):
+            return True
+        return any(s.endswith(w, 0, a) for w in self.rules.level_words if len(w) > 1)
 
     def _venue(self, se: int, sb: int, anchor):
         """在郑州召开 / 于北京举行 right after the name: the place where the meeting sat."""

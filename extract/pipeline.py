@@ -145,6 +145,11 @@ class _Reader:
             dated = [mm.date for mm in ms if mm.date]
             prev_sentence_date = dated[-1] if dated else None
             all_mentions.extend(ms)
+        for mm in all_mentions:
+            if mm.sameday_as_reported and not mm.date:
+                rep = next((x for x in all_mentions if x.role == "reported" and x.section == mm.section and x.date), None)
+                if rep is not None:
+                    mm.date = rep.date
         self._venues = [(x.venue_span[0], x.venue_span[1], x.venue) for x in all_mentions if x.venue_span]
         # a section whose 会议 speaks but whose meeting has no name of its own: its generic mention
         speaking = self._sections_where_meeting_speaks()
@@ -265,6 +270,10 @@ class _Reader:
             elif prev_date and re.match(r"会后", s[seg.start:seg.start + 2]) and sameday.search(s, seg.start, mm.start):
                 mm.date = prev_date
         for j, mm in enumerate(ms):
+            if (mm.role == "upstream" and mm.relation == "after" and not mm.date
+                    and not any(x.role == "reported" for x in ms[j + 1:])
+                    and sameday.match(s, mm.end + (3 if s.startswith("召开后", mm.end) else 1))):
+                mm.sameday_as_reported = True   # 收听收看全国…会议后随即召开: the day of the reported meeting
             if mm.role == "upstream" and not mm.date and (
                     mm.relation is None or (mm.relation == "after" and not any(
                         x.role == "reported" for x in ms[j + 1:]))):
