@@ -158,10 +158,10 @@ class Document:
         source = display_source(source)
         notes = list(warnings)
         text = safe_text(text, notes)
-        lines = clean_lines(text, markdown=media_type == "text/markdown")
+        lines = clean_lines(text, markdown=media_type == "text/markdown", limit=max_chars)
         if not any(lines):
             raise InputError("no article text (empty, or only page chrome)", source=source)
-        _check_length(lines, max_chars, source)
+        _check_length(lines, max_chars, source, len(text))
         found = read_head(lines)
         return cls._make(lines, source=source, media_type=media_type, encoding=encoding,
                          title=one_line(title) or found["title"],
@@ -196,7 +196,7 @@ class Document:
             raise InputError("no article body found", source=source)
         lines = clean_lines("\n".join(head)) + [""] + body if head else body
         lines = _collapse(lines)
-        _check_length(lines, max_chars, source)
+        _check_length(lines, max_chars, source, sum(map(len, parts.blocks)))
         found = read_head(lines)
         return cls._make(
             lines, source=source, media_type="text/html", encoding=encoding,
@@ -303,13 +303,13 @@ def _too_large(size: int | None, limit: int) -> str:
             "split it into articles, or raise the limit (max_bytes)")
 
 
-def _check_length(lines: list[str], max_chars: int | None, source) -> None:
+def _check_length(lines: list[str], max_chars: int | None, source, raw: int) -> None:
     if max_chars is None:
         return
-    n = sum(len(x) + 1 for x in lines)
-    if n > max_chars:
-        raise InputError(f"article text too long: {n:,} characters, over the limit of {max_chars:,}; "
-                         "split it into articles, or raise the limit (max_chars)", source=source)
+    if sum(len(x) + 1 for x in lines) > max_chars:
+        raise InputError(f"article text too long: more than {max_chars:,} characters, the limit "
+                         f"({raw:,} characters before cleaning); split it into articles, "
+                         "or raise the limit (max_chars)", source=source)
 
 
 def safe_text(text: str, warnings: list | None = None) -> str:
@@ -457,7 +457,7 @@ def decode(data: bytes, source=None, *, media_type: str | None = None,
                     raise InputError(
                         f"not UTF-8 (invalid byte 0x{data[first_error]:02x}) and not GB18030 "
                         f"either (invalid from byte {gb.start})", source=source, offset=first_error) from e
-    if not text.strip():
+    if not text or text.isspace():
         raise InputError("only whitespace", source=source)
     controls = sum(1 for _ in _CONTROL.finditer(text))
     if controls and controls > len(text) // 100:
@@ -551,11 +551,13 @@ def _line_rule(line: str, rules, kinds=("drop", "stop")) -> ChromeRule | None:
     return None
 
 
-def clean_lines(text: str, *, markdown: bool = False, rules=None) -> list[str]:
+def clean_lines(text: str, *, markdown: bool = False, rules=None, limit: int | None = None) -> list[str]:
     """The article's lines: chrome removed, indentation and trailing spaces dropped, blank runs collapsed.
 
     ``stop`` rules end the article only once body text has begun (a sentence or
-    a long line was kept); above the body they drop just their line.
+    a long line was kept); above the body they drop just their line. With a
+    ``limit``, reading stops as soon as the lines kept hold more than ``limit``
+    characters (a gigantic input is refused without cleaning all of it).
 
     >>> clean_lines("  标题\\r\\n\\r\\n\\r\\n\\u3000\\u3000正文。  \\n原标题:《标题》\\n尾巴")
     ['标题', '', '正文。']
@@ -565,6 +567,7 @@ def clean_lines(text: str, *, markdown: bool = False, rules=None) -> list[str]:
         text = text[1:]
     out: list[str] = []
     body = False
+    kept = 0
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = _LEAD.sub("", raw).rstrip()
         if markdown:
@@ -581,6 +584,9 @@ def clean_lines(text: str, *, markdown: bool = False, rules=None) -> list[str]:
             continue
         out.append(line)
         body = body or bool(_BODY_LINE.search(line))
+        kept += len(line) + 1
+        if limit is not None and kept > limit:
+            break
     return _collapse(out)
 
 

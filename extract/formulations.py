@@ -141,6 +141,8 @@ def _formulation(text, s, rules, m, sa, sb, locate=None):
         items = _items_after(text, s, rules, span_end, sb, count)
         if items and not head_rule:
             rule = "formulation.label_first"
+    if not items and not quoted and label_s not in rules.lexicon and category not in ("Commitment", "Requirement"):
+        return None     # 完成三项工作: a count in running prose, neither a slogan nor a list
     key_items = "、".join(i.label for i in items)
     typed = tuple(Item(key=f"{category}|{i.label}", label=i.label, category=category, span=i.span) for i in items)
     lex = rules.lexicon.get(label_s)
