@@ -178,6 +178,14 @@ def _items_before(text, s, rules, label_start, floor) -> list:
     chunk = s[a:label_start]
     if not chunk:
         return []
+    # one quoted segment holding the list: “强化理论武装、推动高质量发展、提升治理效能”三个主题
+    one = re.search(r"“([^“”]+、[^“”]+)”$", chunk)
+    if one and not re.search(r"”、?“[^“”]+”$", chunk):
+        x, items = a + one.start(1), []
+        for piece in one.group(1).split("、"):
+            items.append(_Raw(text[x:x + len(piece)].translate(_STRIP_QUOTES), Span(x, x + len(piece), text[x:x + len(piece)], "item.in_quote")))
+            x += len(piece) + 1
+        return items
     # quoted items: “A”“B”“C” (or “A”、“B”) right before the label
     qm = re.search(r"(?:“[^“”]+”、?){2,}$", chunk)
     if qm:
@@ -282,6 +290,9 @@ def _trim_introducers(s: str, rules: RuleSet, x: int, y: int, min_other: int) ->
     best = x
     pat = rules.pattern("introducer")
     for m in pat.finditer(s, x, y):
+        # a one-character introducer (要) only at the start or after another one: not inside 重要, 主要
+        if m.end() - m.start() == 1 and m.start() != x:
+            continue
         if y - m.end() >= need:
             best = max(best, m.end())
     # an introducer must start the chunk or follow another one, unless the words before it are a subject
@@ -292,19 +303,23 @@ def _items_after(text, s, rules, label_end, sb, count) -> list:
     """Items in the clause after the label (“四个不摘”要求，做到A、B、C、D): exactly ``count`` of them."""
     i = label_end
     # the label may be followed by its head noun (“四个不摘”要求), then a separator and 做到/即/：
-    lead = re.match(r"”?(?:要求|原则|目标|任务|标准|举措|措施|内容)?(?:，(?:即|就是|也就是|做到|包括|具体是|分别是|主要是)|：)", s[i:sb])
+    lead = re.match(r"”?[\u4e00-\u9fff]{0,6}?(?:，(?:即|就是|也就是|做到|包括|具体是|分别是|主要是)|：)", s[i:sb])
     if not lead:
         return []
     j = i + lead.end()
-    if lead.group().endswith("："):
-        items = _clause_items(text, s, j, sb, count)
-        if items:
-            return items
+    colon = lead.group().endswith("：")
+    k0 = j
+    while k0 < sb and s[k0] not in _CLAUSE_BREAK:
+        k0 += 1
+    if colon and "、" not in s[j:k0]:
+        return _clause_items(text, s, j, sb, count)
     k = j
     while k < sb and s[k] not in _CLAUSE_BREAK:
         k += 1
     chunk = s[j:k]
-    if chunk.count("、") + 1 != count:
+    n = chunk.count("、") + 1
+    # after a colon the list is what the text says, even when it differs from the count (三大工程 with four)
+    if n != count and not (colon and n >= 2):
         return []
     parts, pos = [], j
     for piece in chunk.split("、"):

@@ -28,7 +28,8 @@ _VAGUE_CORE = {"上级", "下级", "各级", "主持", "此次", "这次", "本�
                "贯彻落实", "专门", "该", "各种", "一系列"}
 _VENUE = re.compile(r"(?:在|于)(?P<place>[\u4e00-\u9fff]{2,9}?)(?:召开|举行|举办)")
 _NUMBERED = re.compile(r"(?:\d{4}年)?(?:第[0-9一二三四五六七八九十]+次|（扩大）|扩大)*")
-_NOT_END = "委堂员场室馆上主副党办秘"   # 常委会委员, 大会堂: the meeting word continues into another word
+_BAD_CORE_START = re.compile(r"(?:把|是|既是|也是|一次|这次|此次|本次|将|就|对|为|从|与|这|那|该|每|各|其|高质量的)")
+_NOT_END = "委堂员场室馆上主副党办秘议常"   # 常委会委员, 大会堂: the meeting word continues into another word
 
 
 @dataclass
@@ -160,17 +161,19 @@ class MeetingReader:
                 lb -= 4 if s.endswith("（扩大）", 0, lb) and lb - 4 >= floor else 1
             floor = se
             # the rightmost breaker splits subject | name
-            cut, transmits, subject_end = lb, False, lb
+            cut, transmits, subject_end = lb, "no", lb
             for bm in self.breaker_pat.finditer(s, lb, m.start()):
                 if bm.group() in ("和", "及", "与", "以及") and self._joins_places(bm.start(), bm.end()):
                     continue    # 全省和全州…会议: a list of places, not two clauses
                 cut, subject_end = bm.end(), bm.start()
                 transmits = rules.meeting_breakers[bm.group()][1]
+            if transmits == "object":    # 通报了…民主生活会, 听取…会议: what the meeting dealt with
+                continue
             subject_div = self._subject(lb, subject_end, section_div)
             if subject_div is False:     # 各县/各区…: several meetings, none named
                 continue
             anchor = subject_div or section_div
-            while cut < m.start() and s[cut] in "、和及与，":
+            while cut < m.start() and s[cut] in "、和及与，了的":
                 cut += 1
             prefixes, name_start = self.prefixes_at(cut, m.start(), anchor, True)
             # the label keeps an organ with the level character (湖南省委… → 省委…)
@@ -197,12 +200,12 @@ class MeetingReader:
                         division=subject_div or None, level=subject_div.level if subject_div else None,
                         sentence=sent_no, section=sec_no, prefix_rule="meeting.fallback"))
                 continue
-            if any(rx.search(s[lb:se]) for rx in self.boiler):
+            if any(rx.search(s[cut:se]) for rx in self.boiler) or _BAD_CORE_START.match(s, name_start, m.start()):
                 continue
             relation = None
             if any(rx.match(s, se) for rx in self.scope["after"]):
                 relation = "after"
-            elif transmits or any(rx.match(s, se) for rx in self.scope["spirit"]):
+            elif transmits == "yes" or any(rx.match(s, se) for rx in self.scope["spirit"]):
                 relation = "spirit"
             venue = self._venue(se, sb, anchor)
             targets = prefixes or [None]

@@ -51,7 +51,7 @@ class RuleSet:
     scope: tuple           # (rule id, kind, compiled regex)
     not_places: dict       # word -> rule id
     surnames: frozenset    # single-character and compound surnames
-    meeting_breakers: dict  # word -> (rule id, transmits)
+    meeting_breakers: dict  # word -> (rule id, "yes" | "no" | "object")
 
     @classmethod
     def default(cls) -> "RuleSet":
@@ -103,7 +103,8 @@ def _load(d: Path) -> RuleSet:
               choices={"kind": {"spirit", "after", "after_sentence", "sameday"}}, regex=("pattern",)),
         Table(d / "not_places.tsv", required=("word",)),
         Table(d / "surnames.tsv", required=("words",)),
-        Table(d / "meeting_breakers.tsv", required=("word", "transmits"), choices={"transmits": yes_no}),
+        Table(d / "meeting_breakers.tsv", required=("word", "transmits"),
+              choices={"transmits": {"yes", "no", "object"}}),
     ]
     (verbs, suffixes, levels, organs, classifiers, heads, excl, intro, titles, cues, campaigns, bp, lexicon,
      short, pronouns, scope, not_places, surnames, breakers) = read_tables(tables)
@@ -128,7 +129,7 @@ def _load(d: Path) -> RuleSet:
         scope=tuple((r["id"], r["kind"], re.compile(r["pattern"])) for r in scope),
         not_places={r["word"]: r["id"] for r in not_places},
         surnames=frozenset(w for r in surnames for w in r["words"].split()),
-        meeting_breakers={r["word"]: (r["id"], r["transmits"] == "yes") for r in breakers},
+        meeting_breakers={r["word"]: (r["id"], r["transmits"]) for r in breakers},
     )
 
 
