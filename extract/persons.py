@@ -13,7 +13,10 @@ from .facts import Span
 
 _BOUNDARY = "，。；：！？“”（）《》\n"
 _LEADING_JUNK = re.compile(r"^(?:会议由|会上|由|经|及|和|与|并|同时|随后|其中|邀请|请)+")
-_STRONG_CUE = re.compile(r"出席|主持|指出|强调|要求|讲话|在|到会|宣读|通报|参加|表示|说|、")
+_STRONG_CUE = re.compile(r"出席|主持|指出|强调|要求|讲话|在|到会|宣读|通报|参加|表示|说|、|对|就|介绍|列席|陪同")
+_LONG_CUE = re.compile(r"出席|主持|指出|强调|要求|讲话|表示|介绍|列席|陪同|在(?:讲话|会上|主持)")
+_NAME_CHAR = re.compile(r"[\u4e00-\u9fff·•]")
+_LIST_BEFORE_TITLE = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等")
 _BAD_NAME_START = tuple("要的和在是们等对就带与及将把从为同并")
 
 
@@ -39,6 +42,9 @@ def find_titled_persons(text: str, s: str, rules) -> list[PersonMention]:
         # a longer title word may continue here (副书记 → 书记 found first is fine; 县长 in 副县长 too)
         if s.startswith("制", e):     # 林长制, 河长制: an institution, not a title
             continue
+        if s.startswith("）", e) and "（" in s[max(0, e - 16):e]:
+            e += 1                    # 区长（区政府党组书记）李建华
+
         names = [(a, b) for a, b in _names_after(s, e, cue_pat, rules.surnames)
                  if plausible_name(s[a:b], rules) and (s[a:b][0] in rules.surnames or s[a:b][:2] in rules.surnames
                                                        or _STRONG_CUE.match(s, b))]
@@ -54,6 +60,24 @@ def find_titled_persons(text: str, s: str, rules) -> list[PersonMention]:
                 continue
             out.append(PersonMention(name, titles, a, b, title_start, rid))
         taken_until = names[-1][1]
+    # 皇甫立新、郑晓军、曾卫东等县领导: names listed before their shared title
+    taken = {(p.start, p.end) for p in out}
+    for m in _LIST_BEFORE_TITLE.finditer(s):
+        tm = title_pat.match(s, m.end())
+        rest = s[m.end():m.end() + 8]
+        title_m = re.match(r"[\u4e00-\u9fff]{0,4}?(?:" + title_pat.pattern + ")", rest)
+        if not title_m or not cue_pat.match(s, m.end() + title_m.end()) and not s.startswith(("出席", "参加", "，", "。"), m.end() + title_m.end()):
+            continue
+        title = text[m.end():m.end() + title_m.end()]
+        pos = m.start(1)
+        for piece in m.group(1).split("、"):
+            a, b = pos, pos + len(piece)
+            pos = b + 1
+            if (a, b) in taken or not plausible_name(piece, rules) or piece[0] not in rules.surnames and piece[:2] not in rules.surnames:
+                continue
+            out.append(PersonMention(text[a:b], (title,), a, b, a, "person.list_before_title"))
+        del tm
+    out.sort(key=lambda p: p.start)
     return out
 
 
@@ -63,10 +87,15 @@ def _names_after(s: str, e: int, cue_pat, surnames=frozenset()) -> list[tuple[in
     pos = e
     while True:
         found = None
-        for k in range(2, 6):
+        if not _NAME_CHAR.match(s, pos) or s[pos] in "·•":
+            break
+        for k in range(2, 13):
             b = pos + k
-            if b > len(s) or not all("\u4e00" <= c <= "\u9fff" for c in s[pos:b]):
+            if b > len(s) or not _NAME_CHAR.match(s, b - 1):
                 break
+            # names of more than five characters only with a middle dot (艾尔肯·吐尼亚孜) or a strong cue
+            if k > 5 and "·" not in s[pos:b] and "•" not in s[pos:b] and not (k <= 7 and _LONG_CUE.match(s, b)):
+                continue
             if s[pos] in _BAD_NAME_START:
                 break
             if cue_pat.match(s, b) or (s.startswith("，", b) and k <= 3 and s[pos] in surnames):
@@ -113,8 +142,10 @@ def _ends_with_title(seg: str, title_pat) -> bool:
 
 
 def plausible_name(name: str, rules) -> bool:
-    """A personal name: two or three characters after a known surname, or four or five characters."""
-    if not 2 <= len(name) <= 5 or name[0] in _BAD_NAME_START:
+    """A personal name: two or three characters after a known surname, four to seven characters, or a
+    transliterated name with a middle dot (艾尔肯·吐尼亚孜)."""
+    dotted = "·" in name or "•" in name
+    if not 2 <= len(name) <= (12 if dotted else 7) or name[0] in _BAD_NAME_START or name[-1] in "·•":
         return False
     if any(w in name for w in ("会议", "精神", "工作", "书记", "领导", "同志", "部门", "单位", "干部", "小组", "成员",
                                 "委员", "班子", "代表", "群众", "人员")):

@@ -450,13 +450,26 @@ class _Reader:
         return out
 
     def _last_named(self, off: int, persons):
-        """The person whose name occurs last before ``off`` (他/她 resolve to them)."""
+        """The person 他/她 at ``off`` stands for: the last one named at the start of a clause (a
+        speaker, or a name with its titles), else the last one named at all."""
         best, name = -1, None
+        any_best, any_name = -1, None
         for p in {self.s[p.start:p.end]: p for p in persons}.values():
-            k = self.s.rfind(self.s[p.start:p.end], 0, off)
-            if k > best:
-                best, name = k, p.name
-        return name
+            written = self.s[p.start:p.end]
+            k = self.s.rfind(written, 0, off)
+            while k != -1:
+                if k > any_best:
+                    any_best, any_name = k, p.name
+                clause_start = k == 0 or self.s[k - 1] in "。！？；\n，："
+                titled_start = any(q.start == k and (q.title_start == 0 or self.s[q.title_start - 1] in "。！？；\n，：")
+                                   for q in persons)
+                if (clause_start or titled_start) and k > best:
+                    best, name = k, p.name
+                    break
+                if k <= best:
+                    break
+                k = self.s.rfind(written, 0, k)
+        return name or any_name
 
     def _formulations(self, statements, meetings) -> list[Formulation]:
         starts = [x.span.start for x in statements]
