@@ -33,6 +33,7 @@ def find_titled_persons(text: str, s: str, rules) -> list[PersonMention]:
     title_pat = rules.pattern("title")
     cue_pat = rules.pattern("person_cue")
     boiler = [rx for _rid, kind, rx in rules.boilerplate if kind == "person"]
+    boiler_in_text = [re.compile(rx.pattern.strip("^$")) for rx in boiler]
     out: list[PersonMention] = []
     taken_until = -1
     for m in title_pat.finditer(s):
@@ -42,6 +43,7 @@ def find_titled_persons(text: str, s: str, rules) -> list[PersonMention]:
         # a longer title word may continue here (副书记 → 书记 found first is fine; 县长 in 副县长 too)
         if s.startswith("制", e):     # 林长制, 河长制: an institution, not a title
             continue
+        te = e
         if s.startswith("）", e) and "（" in s[max(0, e - 16):e]:
             e += 1                    # 区长（区政府党组书记）李建华
 
@@ -50,9 +52,12 @@ def find_titled_persons(text: str, s: str, rules) -> list[PersonMention]:
                                                        or _STRONG_CUE.match(s, b))]
         if not names:
             continue
-        titles, title_start = _titles_before(s, text, e, rules)
-        if not titles:
-            continue
+        titles, title_start = _titles_before(s, text, te, rules)
+        if te != e:
+            titles, title_start = _titles_before(s, text, s.rfind("（", 0, te), rules)
+            titles = titles + (text[s.rfind("（", 0, te) + 1:te],) if titles else ()
+        if not titles or any(rx.search(t) for t in titles for rx in boiler_in_text):
+            continue        # 习近平总书记视察…: the leader in boilerplate is not an attendee
         rid = rules.titles.get(m.group(), "person.title")
         for a, b in names:
             name = text[a:b]
