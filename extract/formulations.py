@@ -205,7 +205,8 @@ def _items_before(text, s, rules, label_start, floor) -> list:
         return []
     others = [y - x for x, y in parts[1:]]
     x0, y0 = parts[0]
-    x0 = _trim_introducers(s, rules, x0, y0, min(others) if others else 2)
+    if not _shared_start(s, parts):
+        x0 = _trim_introducers(s, rules, x0, y0, min(others) if others else 2)
     parts[0] = (x0, y0)
     parts = _parallel(s, parts)
     out = []
@@ -250,7 +251,8 @@ def _trim_first(s: str, parts: list) -> list:
     suffix = _common_suffix(words) if len(words) > 1 else ""
     if len(prefix) >= (1 if len(words) > 1 else 2):
         k = first.rfind(prefix, 1)
-        if k > 0 and ((len(lens) == 1 and len(first) - k == next(iter(lens))) or len(prefix) >= 2):
+        close = len(words) > 1 or abs((len(first) - k) - len(words[0])) <= 2
+        if k > 0 and close and ((len(lens) == 1 and len(first) - k == next(iter(lens))) or len(prefix) >= 2):
             return [(x0 + k, y0)] + rest
     if suffix and len(lens) == 1 and first.endswith(suffix):
         return [(y0 - next(iter(lens)), y0)] + rest
@@ -281,6 +283,15 @@ def _common_suffix(words) -> str:
         while not w.endswith(p):
             p = p[1:]
     return p
+
+
+def _shared_start(s: str, parts: list) -> bool:
+    """Whether every other item starts with the words the first one starts with (必须坚持…、必须坚持…)."""
+    others = [s[x:y] for x, y in parts[1:]]
+    if not others:
+        return False
+    p = _common_prefix(others)
+    return len(p) >= 2 and p in s[parts[0][0]:parts[0][1]]
 
 
 def _trim_introducers(s: str, rules: RuleSet, x: int, y: int, min_other: int) -> int:
@@ -327,7 +338,10 @@ def _items_after(text, s, rules, label_end, sb, count) -> list:
         pos += len(piece) + 1
     others = [y - x for x, y in parts[1:]]
     x0, y0 = parts[0]
-    parts[0] = (_trim_introducers(s, rules, x0, y0, min(others)), y0)
+    prefix = _common_prefix([s[x:y] for x, y in parts[1:]])
+    if not (len(prefix) >= 2 and s.startswith(prefix, x0)):
+        x0 = _trim_introducers(s, rules, x0, y0, min(others))
+    parts[0] = (x0, y0)
     out = []
     for x, y in parts:
         label = text[x:y].translate(_STRIP_QUOTES).strip()

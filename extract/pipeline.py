@@ -96,12 +96,21 @@ class _Reader:
             bare = _HEADING_DECOR.sub("", s[p.start:p.end])
             if ls and len(ls) <= 3 and bare == "".join(self.s[l.span.start:l.span.end] for l in ls):
                 headings.append((pi, ls[-1].division))
+                continue
+            # a brief that starts with its bracketed headline: 【岸堤镇召开一季度安全生产工作会议】3月13日，…
+            bm = re.match(r"【([^】]{2,40})】", s[p.start:p.end])
+            if bm and p.end - p.start > bm.end() + 4:
+                inside = [l for l in ls if p.start + bm.start(1) <= l.span.start < p.start + bm.end(1)]
+                headings.append((pi, inside[-1].division if inside else None))
         article = self._article_locality(locs)
         out = [Section(0, headings[0][0] if headings else len(self.paras), article, False)]
         for i, (pi, div) in enumerate(headings):
             end = headings[i + 1][0] if i + 1 < len(headings) else len(self.paras)
             out.append(Section(pi, end, div, True))
         self.roundup = len(headings) >= 2
+        if not self.roundup and headings:
+            # one heading is not a round-up: the article is one section
+            out = [Section(0, len(self.paras), article, False)]
         return out
 
     def _article_locality(self, locs):
