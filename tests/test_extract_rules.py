@@ -249,3 +249,67 @@ def test_every_span_quotes_the_text():
     d = Document.from_text("肥城市召开会议\n\n3月1日，肥城市召开政法队伍教育整顿动员部署会议。会议强调，要增强“四个意识”。")
     for s in extract(d).spans():
         assert d.text[s.start:s.end] == s.quote
+
+
+# ---------------------------------------------------------------- more traps, as real articles write them
+@pytest.mark.parametrize("text, expected", [
+    ("黔东南州委理论学习中心组召开学习会。", ["黔东南苗族侗族自治州"]),            # the usual form of a 自治州
+    ("璧山区召开会议，七塘、八塘、三合等镇参加。", ["七塘镇", "三合镇", "八塘镇", "璧山区"]),
+    ("沈阳市各区召开会议。\n\n和平区：\n\n和平区召开会议。", ["和平区", "沈阳市"]),  # a common noun under its city
+    ("本溪市召开会议，新民、法库等县（市）参加。", ["新民市", "本溪市", "法库县"]),
+])
+def test_locality_forms(text, expected):
+    assert labels(run(text)) == expected
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("区委副书记、区长（区政府党组书记）李建华主持学习并讲话。",
+     {"李建华": ["区委副书记", "区长", "区政府党组书记"]}),
+    ("地委副书记、行署专员艾尔肯·吐尼亚孜主持会议。", {"艾尔肯·吐尼亚孜": ["地委副书记", "行署专员"]}),
+    ("皇甫立新、郑晓军、曾卫东等县领导出席会议。",
+     {"皇甫立新": ["县领导"], "郑晓军": ["县领导"], "曾卫东": ["县领导"]}),
+    ("州委常委、宣传部部长吴晓燕，三穗县委书记龙永华作交流发言。",
+     {"吴晓燕": ["州委常委", "宣传部部长"], "龙永华": ["三穗县委书记"]}),
+    ("会议学习习近平总书记视察贵州重要讲话精神。", {}),
+])
+def test_person_forms(text, expected):
+    assert persons(run(text)) == expected
+
+
+@pytest.mark.parametrize("text, published, expected", [
+    # 了 after a transmitting verb; the upstream meeting keeps its province
+    ("3月2日，澄迈县召开重点项目建设推进大会。大会传达学习了全省重点项目建设推进会精神。", "2022-03-03", [
+        ("reported", "澄迈县", "2022-03-02", "重点项目建设推进大会"),
+        ("upstream", "海南省", None, "重点项目建设推进会")]),
+    # what a meeting heard or reviewed is not a meeting of its own
+    ("3月2日，右江区委常委班子召开民主生活会。区长农志强通报了2021年度民主生活会整改情况。", "2022-03-03", [
+        ("reported", "右江区", "2022-03-02", "区委常委班子召开民主生活会")]),
+    # a bare 区 with an organ is the subject's own district
+    ("3月2日，东胜区召开区政府常务会议。", "2022-03-03", [("reported", "东胜区", "2022-03-02", "区政府常务会议")]),
+])
+def test_meeting_forms(text, published, expected):
+    got = meetings(run(text, published))
+    assert [g[:3] for g in got] == sorted(e[:3] for e in expected)
+
+
+@pytest.mark.parametrize("text, expected", [
+    # one quoted segment holding the list
+    ("王丽娜围绕“强化理论武装、推动高质量发展、提升治理效能”三个主题作交流发言。",
+     [("三个主题", 3, "Theme", ("强化理论武装", "推动高质量发展", "提升治理效能"))]),
+    # label first with a colon: what the text lists, even when it differs from the count
+    ("要实施“三大工程”：市场主体培育工程、企业家素质提升工程、营商环境优化工程、产业链招商工程，力争全年新增市场主体。",
+     [("三大工程", 3, "Other", ("市场主体培育工程", "企业家素质提升工程", "营商环境优化工程", "产业链招商工程"))]),
+    # items sharing their first words keep them
+    ("准确把握“六个必须坚持”，即必须坚持人民至上、必须坚持自信自立、必须坚持守正创新、必须坚持问题导向、必须坚持系统观念、必须坚持胸怀天下。",
+     [("六个必须坚持", 6, "Commitment", ("必须坚持人民至上", "必须坚持自信自立", "必须坚持守正创新", "必须坚持问题导向",
+                                  "必须坚持系统观念", "必须坚持胸怀天下"))]),
+    # parallel items: the subject and verbs before the first item are not part of it
+    ("区人社局将编制发布政策清单、服务清单、岗位清单“三张清单”。",
+     [("三张清单", 3, "Other", ("政策清单", "服务清单", "岗位清单"))]),
+    # a verb ending the last part makes the label its object, not a list
+    ("统筹推进“五位一体”总体布局、协调推进“四个全面”战略布局。", [("四个全面", 4, "Commitment", ())]),
+    # durations and bare counts in prose
+    ("在3个工作日内办结，完成三项工作。", []),
+])
+def test_formulation_forms(text, expected):
+    assert forms(run(text)) == expected
