@@ -150,6 +150,9 @@ class Document:
                   max_chars: int | None = MAX_CHARS, warnings=()) -> "Document":
         """A plain-text (or Markdown) article; keyword values win over what the text says.
 
+        ``max_chars`` bounds the cleaned text (None: no bound); ``warnings`` are notes made
+        earlier (by :func:`decode`) to keep in ``Document.warnings``.
+
         >>> Document.from_text("会议召开\\n\\n2021-03-05\\n\\n会议强调，要抓落实。", published="2021-03-06").published
         '2021-03-06'
         """

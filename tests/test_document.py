@@ -7,6 +7,9 @@ import html as htmllib
 import json
 import os
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -262,30 +265,32 @@ def test_missing_path():
     assert "/nonexistent/dir/article.txt" in str(e.value)
 
 
-def test_directory_and_permission(tmp_path):
+def unprivileged(cmd: list[str]) -> list[str]:
+    """``cmd`` run so that file permissions apply: as root, without the capabilities that bypass them."""
+    if os.geteuid() != 0:
+        return cmd
+    setpriv = shutil.which("setpriv")
+    if setpriv is None:
+        pytest.skip("running as root and setpriv (util-linux) is absent: no way to make a file unreadable")
+    return [setpriv, "--bounding-set=-dac_override,-dac_read_search", *cmd]
+
+
+def test_directory(tmp_path):
     with pytest.raises(InputError, match="directory"):
         Document.from_path(tmp_path)
+
+
+def test_unreadable_file(tmp_path):
     p = tmp_path / "secret.txt"
     p.write_text(SAMPLE, encoding="utf-8")
     p.chmod(0)
-    try:
-        if os.access(p, os.R_OK):
-            pytest.skip("running as a user who can read any file")
-        with pytest.raises(InputError, match="permission denied") as e:
-            Document.from_path(p)
-        assert str(p) in str(e.value)
-    finally:
-        p.chmod(0o644)
-
-
-def test_permission_error_is_an_input_error(monkeypatch):
-    def refuse(self):
-        raise PermissionError(13, "Permission denied", str(self))
-
-    monkeypatch.setattr(Path, "read_bytes", refuse)
-    with pytest.raises(InputError, match="permission denied") as e:
-        Document.from_path("locked/article.txt")
-    assert "locked/article.txt" in str(e.value)
+    code = ("import sys\nfrom policykg.extract.document import Document\n"
+            "try:\n    Document.from_path(sys.argv[1])\nexcept Exception as e:\n"
+            "    print(type(e).__name__, e)\nelse:\n    print('READ')")
+    r = subprocess.run(unprivileged([sys.executable, "-c", code, str(p)]), capture_output=True, text=True,
+                       timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == f"InputError {p}: permission denied"
 
 
 def test_only_chrome_is_an_error():
@@ -408,3 +413,148 @@ def test_broken_chrome_rules_are_reported_with_line(tmp_path):
 def test_doctests(module):
     result = doctest.testmod(module)
     assert result.attempted > 0 and result.failed == 0
+
+
+# -- damaged, hostile and oversized input -------------------------------------------------------
+
+ARTICLE = (FIXTURES / "dev05.txt").read_text(encoding="utf-8")
+
+
+def test_a_few_invalid_utf8_bytes_are_replaced_and_reported():
+    good = ARTICLE.encode("utf-8")
+    cut = good.index("。".encode("utf-8")) + 3          # just after the first full stop
+    damaged = good[:cut] + b"\xff\xfe" + good[cut:-1] + "会".encode("utf-8")[:2]  # + a character cut in two
+    doc = Document.from_bytes(damaged, source="damaged.txt")
+    assert doc.encoding == "utf-8"
+    assert doc.text.count("\ufffd") == 3  # \xff, \xfe and the cut character
+    assert doc.text.replace("\ufffd", "") == Document.from_text(ARTICLE.rstrip("\n") + "\n").text.rstrip("\n") + "\n"
+    assert doc.warnings == (f"3 invalid UTF-8 byte sequence(s) replaced with U+FFFD (first at byte {cut})",)
+
+
+def test_text_in_another_encoding_is_not_taken_for_damaged_utf8():
+    latin1 = ("Le conseil s'est réuni à Genève; décisions adoptées. " * 20).encode("latin-1")
+    with pytest.raises(InputError, match=r"not UTF-8 \(invalid byte 0xe9\) and not GB18030") as e:
+        Document.from_bytes(latin1, source="latin1.txt")
+    assert e.value.offset == latin1.index(b"\xe9")
+    gbk = Document.from_bytes(ARTICLE.encode("gbk"), source="gbk.txt")  # no declaration anywhere
+    assert gbk.encoding == "gb18030" and gbk.warnings == ()
+    assert gbk.text == Document.from_text(ARTICLE).text
+
+
+def test_truncated_utf16_is_repaired():
+    data = ARTICLE.encode("utf-16")[:-1]
+    doc = Document.from_bytes(data, source="cut16.txt")
+    assert doc.encoding == "utf-16" and doc.text.endswith("\ufffd\n")
+    assert doc.warnings and "invalid UTF-16 byte sequence" in doc.warnings[0]
+
+
+# removed; vertical tab, form feed and NEL (U+0085) become line breaks instead
+UNSAFE = "".join(chr(c) for c in [*range(0, 9), *range(0x0E, 0x20), *range(0x7F, 0xA0)] if c != 0x85) + "\ufffe\uffff"
+
+
+def test_controls_and_surrogates_never_reach_the_text():
+    text = f"某县召开会议\n\n会议指出，{UNSAFE}要抓落实\ud800。\x0c会议强调，要加强领导。\n"
+    doc = Document.from_text(text, source="hostile.txt")
+    assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]", doc.text)
+    assert "会议指出，要抓落实\ufffd。\n会议强调，要加强领导。" in doc.text  # form feed: a line break
+    assert doc.text.encode("utf-8")  # encodable
+    assert doc.warnings == ("61 control character(s) removed", "1 lone surrogate(s) replaced with U+FFFD")
+
+
+def test_metadata_is_one_safe_line():
+    doc = Document.from_text(SAMPLE, title="标题\n第二行\t\x00", publisher=" 某县\r\n融媒 ",
+                             url="https://x.cn/a b\n", source="a\nb.txt")
+    assert (doc.title, doc.publisher, doc.url) == ("标题 第二行", "某县 融媒", "https://x.cn/a b")
+    assert doc.source == "a\\nb.txt"
+    assert Document.from_text(SAMPLE, title=" \n\t").title == "某县召开会议"  # blank: read from the text
+
+
+def test_source_names_that_are_not_utf8(tmp_path):
+    name = os.fsdecode(b"\xbb\xe1\xd2\xe9 \xb1\xa8.txt")  # GBK bytes in a UTF-8 file system
+    p = tmp_path / name
+    p.write_text(SAMPLE, encoding="utf-8")
+    doc = Document.from_path(p)
+    assert doc.source.endswith("\\xbb\\xe1\\xd2\\xe9 \\xb1\\xa8.txt")
+    doc.source.encode("utf-8")
+    (tmp_path / os.fsdecode(b"\xff.txt")).write_bytes(b"")
+    with pytest.raises(InputError) as e:
+        Document.from_path(tmp_path / os.fsdecode(b"\xff.txt"))
+    str(e.value).encode("utf-8")
+    assert "\\xff.txt: empty file" in str(e.value)
+
+
+def test_oversized_input_is_refused_unread(tmp_path):
+    p = tmp_path / "huge.txt"
+    with open(p, "wb") as f:  # sparse: the size is real, the disk is not used
+        f.truncate(document_module.MAX_BYTES + 1)
+    with pytest.raises(InputError, match=r"file too large: 67,108,865 bytes, over the limit of 67,108,864") as e:
+        Document.from_path(p)
+    assert str(p) in str(e.value)
+    with pytest.raises(InputError, match="file too large"):
+        Document.from_bytes(SAMPLE.encode("utf-8"), source="s.txt", max_bytes=10)
+    with pytest.raises(InputError, match="file too large: more bytes"):  # a device that never ends
+        Document.from_path("/dev/zero", max_bytes=1000)
+    assert Document.from_path(FIXTURES / "dev05.txt", max_bytes=None).text
+
+
+def test_overlong_article_is_refused_before_extraction():
+    text = "某县召开会议\n\n" + "会议指出，要抓落实。\n" * 200
+    with pytest.raises(InputError, match=r"article text too long: more than 1,000 characters, the limit "
+                                         r"\(2,208 characters before cleaning\)") as e:
+        Document.from_text(text, source="long.txt", max_chars=1000)
+    assert "long.txt" in str(e.value)
+    assert len(Document.from_text(text, max_chars=None).text) == 2208
+    page = "<html><body><div class=article-content>" + "<p>会议指出，要抓落实。</p>" * 200 + "</div></body></html>"
+    with pytest.raises(InputError, match="article text too long"):
+        Document.from_html(page, source="long.html", max_chars=1000)
+
+
+def test_links_that_lead_nowhere(tmp_path):
+    (tmp_path / "loop.txt").symlink_to("loop.txt")
+    with pytest.raises(InputError, match="symbolic link loop") as e:
+        Document.from_path(tmp_path / "loop.txt")
+    assert str(tmp_path / "loop.txt") in str(e.value)
+    (tmp_path / "gone.txt").symlink_to("nowhere.txt")
+    with pytest.raises(InputNotFound, match="broken symbolic link"):
+        Document.from_path(tmp_path / "gone.txt")
+
+
+PARA = "<p>会议指出，要抓好学习教育、查纠整改、总结提升三个环节。</p>"
+
+
+def test_deeply_nested_html():
+    deep = "<html><body>" + "<div>" * 1500 + PARA + "</div>" * 1500 + "</body></html>"
+    assert Document.from_html(deep).text == "会议指出，要抓好学习教育、查纠整改、总结提升三个环节。\n"  # no RecursionError
+    too_deep = "<html><body>" + "<div>" * 5000 + PARA + "</div>" * 5000 + "</body></html>"
+    with pytest.raises(InputError, match=r"no article body found \(the HTML parser stopped at line 1, "
+                                         r"column \d+: Excessive depth in document: 2048\)"):
+        Document.from_html(too_deep, source="deep.html")
+    after = "<html><body><div class=article-content>" + PARA + "</div>" + "<div>" * 5000 + "</body></html>"
+    doc = Document.from_html(after, source="after.html")
+    assert doc.text == "会议指出，要抓好学习教育、查纠整改、总结提升三个环节。\n"
+    assert doc.warnings and "the rest of the page is lost" in doc.warnings[0]
+
+
+def test_html_text_node_over_ten_megabytes_is_read_whole():
+    page = "<html><body><div class=article-content><p>" + "会议指出，要抓落实。" * 400_000 + "</p></div></body></html>"
+    doc = Document.from_html(page, max_chars=None)
+    assert len(doc.text) == 4_000_001
+
+
+def test_many_chrome_elements():
+    page = ("<html><body>" + "<div class=nav><a>首页</a></div>" * 20_000
+            + "<div>" + PARA * 3 + "</div></body></html>")
+    assert Document.from_html(page).text.count("三个环节") == 3
+
+
+def test_html_controls_entities_and_injected_markup():
+    page = ("<html><head><title>标题&#1;\n第二行</title></head><body><div class=article-content>"
+            "<p>&#0;会议\x01指出&#xD800;，要抓落实。&lt;script&gt;alert(1)&lt;/script&gt;\x0c会议强调，要加强领导。</p>"
+            "<script>document.write('注入')</script><iframe srcdoc='<p>框里的字</p>'></iframe>"
+            "<p onclick=\"x()\">会议要求，要压实责任。<img src=x onerror=alert(1)></p></div></body></html>")
+    doc = Document.from_html(page, source="inject.html")
+    assert doc.title == "标题 第二行"
+    # markup written as text stays text; a form feed is HTML white space
+    assert doc.text == ("\ufffd会议指出\ufffd，要抓落实。<script>alert(1)</script> 会议强调，要加强领导。"
+                        "\n\n会议要求，要压实责任。\n")
+    assert "注入" not in doc.text and "框里的字" not in doc.text
