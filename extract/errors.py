@@ -9,6 +9,9 @@ from __future__ import annotations
 class PolicyKGError(Exception):
     """Base class of every error policykg raises on purpose."""
 
+    def __reduce__(self):
+        return (_rebuild, (type(self), self.reason, self.source, self.line, self.offset))
+
     def __init__(self, message: str, *, source: str | None = None, line: int | None = None,
                  offset: int | None = None):
         self.reason = message
@@ -38,6 +41,10 @@ class RuleError(PolicyKGError, ValueError):
         self.errors = list(errors)
         super().__init__(f"{len(self.errors)} error(s) in rule files:\n  " + "\n  ".join(self.errors))
 
+    def __reduce__(self):
+        # rebuilt from the list of errors when it crosses a process boundary
+        return (RuleError, (self.errors,))
+
 
 class OntologyError(PolicyKGError, AttributeError):
     """A term that the policykg vocabulary does not define."""
@@ -45,3 +52,7 @@ class OntologyError(PolicyKGError, AttributeError):
 
 class QueryError(PolicyKGError, ValueError):
     """A SPARQL query that cannot be parsed or run."""
+
+
+def _rebuild(cls, reason, source, line, offset):
+    return cls(reason, source=source, line=line, offset=offset)

@@ -249,7 +249,7 @@ class _Reader:
         used_adjacent = set()
         for mm in ms:
             for a, b, v in dates:
-                if b == mm.start or (b < mm.start and s[b:mm.start] in ("", "的", "召开的")):
+                if b == mm.start or (mm.start - 3 <= b < mm.start and s[b:mm.start] in ("", "的", "召开的")):
                     mm.date = v
                     used_adjacent.add(a)
         free = [(a, b, v) for a, b, v in dates if a not in used_adjacent]
@@ -339,12 +339,16 @@ class _Reader:
         self._mention_sections = [(group_id[id(mm)], mm.section, mm.start) for mm in mentions]
         # reported meetings follow the upstream meetings named in their section
         by_id = {m.id: m for m in meetings}
+        secs_of: dict = {}
+        ups_in: dict = {}
+        for gid, sec, _ in self._mention_sections:
+            secs_of.setdefault(gid, set()).add(sec)
+            if by_id[gid].role == "upstream":
+                ups_in.setdefault(sec, []).append(gid)
         out = []
         for m in meetings:
             if m.role == "reported":
-                secs = {sec for gid, sec, _ in self._mention_sections if gid == m.id}
-                ups = [gid for gid, sec, _ in self._mention_sections
-                       if sec in secs and by_id[gid].role == "upstream" and gid != m.id]
+                ups = [gid for sec in sorted(secs_of.get(m.id, ())) for gid in ups_in.get(sec, []) if gid != m.id]
                 m = _replace(m, follows=tuple(dict.fromkeys(list(m.follows) + ups)))
             out.append(m)
         return out

@@ -25,7 +25,8 @@ from ..ontology.namespace import PREFIXES
 
 _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?$")
 _ESC = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
-_NEEDS = re.compile(r'[\\"\x00-\x1f\x7f]')
+# control characters, and the line separators some readers split on (NEL, U+2028, U+2029)
+_NEEDS = re.compile('[\\\\"\x00-\x1f\x7f\x85\u2028\u2029]')
 _ORDERED = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
 
 
@@ -59,7 +60,9 @@ def term(t) -> str:
 
 
 def _key(t) -> tuple:
-    return (0 if isinstance(t, URIRef) else 1 if isinstance(t, BNode) else 2, t.n3())
+    if isinstance(t, Literal):
+        return (2, str(t), str(t.datatype or ""), t.language or "")
+    return (0 if isinstance(t, URIRef) else 1, str(t))
 
 
 def to_turtle(graph) -> str:
