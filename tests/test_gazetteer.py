@@ -262,7 +262,10 @@ def test_to_simplified_is_length_preserving_on_mixed_text():
 def test_official_names_survive_conversion(gaz):
     assert to_simplified("乾县") == "乾县"
     changed = [n for n in gaz.names if to_simplified(n) != n]
-    assert changed == ["於潜镇"]   # 於 is converted on purpose (關於 → 关于)
+    # simplified text (no frequent traditional character) is left as it is: no official name changes,
+    # not even 於潜镇, although 於 is converted in traditional text (關於 → 关于)
+    assert changed == []
+    assert to_simplified("關於於潜镇") == "关于于潜镇"
 
 
 def test_is_traditional_heavy():
