@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
-from .errors import InputError, InputNotFound, PolicyKGError
+from .errors import InputError, InputNotFound, OntologyError, PolicyKGError, RuleError
 from .extract.document import Document
 from .extract.facts import Extraction
 
-__all__ = ["build", "extract_document", "KnowledgeGraph", "BuildFailure", "Document", "iter_inputs"]
+__all__ = ["build", "build_corpus", "open_corpus", "extract_document", "document_report", "KnowledgeGraph",
+           "BuildFailure", "Document", "iter_inputs"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".text", ".markdown")
 
@@ -59,18 +60,7 @@ class KnowledgeGraph:
 
     def report(self) -> dict:
         """What was built: per document, the facts counted and the warnings (count mismatches…)."""
-        docs = []
-        for doc, x in zip(self.documents, self.extractions):
-            warnings = list(x.warnings)
-            for f in x.formulations:
-                if f.count_mismatch:
-                    warnings.append(f"offset {f.span.start}: {f.label} declares {f.count} items, "
-                                    f"the text lists {len(f.items)}")
-            docs.append({"id": doc.id, "source": doc.source, "title": doc.title, "published": doc.published,
-                         "encoding": doc.encoding, "localities": len({l.key for l in x.localities}),
-                         "meetings": len(x.meetings), "statements": len(x.statements),
-                         "formulations": len(x.formulations), "persons": len({p.key for p in x.persons}),
-                         "warnings": warnings})
+        docs = [document_report(doc, x) for doc, x in zip(self.documents, self.extractions)]
         return {"documents": docs, "failures": [f.as_dict() for f in self.failures]}
 
     def write(self, outdir, *, html: bool = True) -> dict:
@@ -97,48 +87,72 @@ class KnowledgeGraph:
         return written
 
 
+def document_report(doc: Document, x: Extraction) -> dict:
+    """One document's entry in ``report.json``: its metadata, the facts counted, the warnings."""
+    warnings = list(getattr(doc, "warnings", ())) + list(x.warnings)
+    for f in x.formulations:
+        if f.count_mismatch:
+            warnings.append(f"offset {f.span.start}: {f.label} declares {f.count} items, "
+                            f"the text lists {len(f.items)}")
+    return {"id": doc.id, "source": doc.source, "title": doc.title, "published": doc.published,
+            "encoding": doc.encoding, "localities": len({l.key for l in x.localities}),
+            "meetings": len(x.meetings), "statements": len(x.statements),
+            "formulations": len(x.formulations), "persons": len({p.key for p in x.persons}),
+            "warnings": warnings}
+
+
 def extract_document(doc: Document) -> Extraction:
     """The facts of one document."""
     from .extract.pipeline import extract
     return extract(doc)
 
 
-def iter_inputs(inputs) -> Iterable:
-    """Expand paths (files, directories, globs) into files; pass Documents through."""
-    import glob
-    if isinstance(inputs, (str, os.PathLike, Document)):
-        inputs = [inputs]
-    for item in inputs:
-        if isinstance(item, Document):
-            yield item
-            continue
-        p = Path(item)
-        if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if f.is_file() and f.suffix.lower() in TEXT_SUFFIXES:
-                    yield f
-        elif any(ch in str(item) for ch in "*?[") and not p.exists():
-            for f in sorted(glob.glob(str(item), recursive=True)):
-                yield Path(f)
-        else:
-            yield p
+def iter_inputs(inputs, *, stdin=None) -> Iterable:
+    """The articles of ``inputs`` (paths, directories, globs, JSON Lines, ``-``, Documents), in order.
+
+    Yields :class:`~policykg.inputs.Unit` objects and, for inputs that cannot be read,
+    :class:`BuildFailure` objects (see :mod:`policykg.inputs`).
+    """
+    from .inputs import expand
+    return expand(inputs, stdin=stdin)
 
 
-def build(inputs, *, published: str | None = None) -> KnowledgeGraph:
-    """Build the knowledge graph of ``inputs``: paths, directories, globs or :class:`Document` objects.
+def build(inputs, *, published: str | None = None, stdin=None) -> KnowledgeGraph:
+    """Build the knowledge graph of ``inputs``: paths, directories, globs, JSON Lines, ``-`` or Documents.
 
+    The graph is an in-memory rdflib graph: right for an article or a few hundred. For a
+    corpus, :func:`build_corpus` builds in parallel into a directory and keeps the graph on disk.
     A document that cannot be read or built is recorded in ``failures`` and the others are built.
     """
     from .graph.build import build_graph
+    from .inputs import make_document
     docs, xs, failures = [], [], []
-    for item in iter_inputs(inputs):
+    for item in iter_inputs(inputs, stdin=stdin):
+        if isinstance(item, BuildFailure):
+            failures.append(item)
+            continue
         try:
-            doc = item if isinstance(item, Document) else Document.from_path(item, published=published)
+            doc = make_document(item, published=published)
             x = extract_document(doc)
+        except (RuleError, OntologyError):
+            raise                       # the rules are broken, not the document
         except PolicyKGError as e:
-            failures.append(BuildFailure(str(getattr(item, "source", item)), str(e), type(e).__name__))
+            failures.append(BuildFailure(item.where or item.source, str(e), type(e).__name__))
             continue
         docs.append(doc)
         xs.append(x)
     g = build_graph(zip(docs, xs))
     return KnowledgeGraph(graph=g, documents=docs, extractions=xs, failures=failures)
+
+
+def build_corpus(inputs, outdir, **options):
+    """Build a corpus into ``outdir`` (merged graph, named graphs, store, manifest): see
+    :func:`policykg.corpus.build_corpus` for the options (``jobs``, ``scheduler``, ``store``…)."""
+    from .corpus import build_corpus as _build_corpus
+    return _build_corpus(inputs, outdir, **options)
+
+
+def open_corpus(outdir):
+    """The corpus built into ``outdir`` (:class:`policykg.corpus.Corpus`): query it, list its documents."""
+    from .corpus import Corpus
+    return Corpus(outdir)

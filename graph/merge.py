@@ -1,0 +1,586 @@
+"""The merged graph of a corpus as sorted files, rewritten only where documents changed.
+
+A corpus keeps its merged graph twice: ``union`` (every distinct N-Triples line with the
+number of documents that assert it, in the order of the subjects' Turtle blocks, see
+:func:`~policykg.graph.turtle_lines.line_key`) and ``graph.ttl`` (the same triples as Turtle,
+one block per subject, in the same order). A build turns the documents it added
+and removed into a *delta* (line → change of count), sorted by line with bounded memory
+(:class:`DeltaSorter` spills sorted runs to disk), and :func:`apply_delta` streams the old
+files into new ones: the stretches between changed subjects are copied as bytes, only the
+changed subjects are read, recounted and formatted again. A clean build is the same
+operation on empty files.
+
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> ds = DeltaSorter(d)
+>>> ds.add(['<a:s> <a:p> "1" .', '<a:s> <a:p> "2" .'], 1)
+>>> ds.add(['<a:s> <a:p> "2" .', '<a:t> <a:p> <a:s> .'], 1)
+>>> stats = apply_delta(None, None, d / "u", d / "t.ttl", ds.groups(), BNodeIndex())
+>>> print((d / "u").read_text(), end="")
+<a:s> <a:p> "1" . #1
+<a:s> <a:p> "2" . #2
+<a:t> <a:p> <a:s> . #1
+>>> stats["triples"], stats["changed_subjects"]
+(3, 2)
+"""
+from __future__ import annotations
+
+import heapq
+import os
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from ..ontology.namespace import PREFIXES
+from .turtle_lines import BNodeIndex, Formatter, header, line_key, subject_key
+
+__all__ = ["DeltaSorter", "apply_delta", "read_counted", "split_counted", "BNodeIndex"]
+
+_NS_BYTES = {p.encode(): ns.encode() for p, ns in PREFIXES.items()}
+
+
+# ----------------------------------------------------------------------------- delta
+
+class DeltaSorter:
+    """Collects ``(line, count)`` changes and yields them sorted and summed, spilling to disk."""
+
+    def __init__(self, tmpdir, *, limit: int = 1_000_000):
+        self.tmpdir = Path(tmpdir)
+        self.limit = limit
+        self.buf: dict[int, list[str]] = {1: [], -1: []}
+        self.size = 0
+        self.runs: list[Path] = []
+
+    def add(self, lines: Iterable[str], sign: int) -> None:
+        """Count every line once more (``sign=1``) or once less (``sign=-1``)."""
+        b = self.buf[sign]
+        n = len(b)
+        b.extend(lines)
+        self.size += len(b) - n
+        if self.size >= self.limit:
+            self._spill()
+
+    def _sorted_counts(self) -> Iterator[str]:
+        streams = []
+        for sign, lines in self.buf.items():
+            if lines:
+                lines.sort(key=line_key)
+                streams.append(_counted(lines, sign))
+        self.buf = {1: [], -1: []}
+        self.size = 0
+        return heapq.merge(*streams, key=line_key) if len(streams) > 1 else (streams[0] if streams else iter(()))
+
+    def _spill(self) -> None:
+        self.tmpdir.mkdir(parents=True, exist_ok=True)
+        path = self.tmpdir / f"run-{len(self.runs):04d}.tsv"
+        with open(path, "w", encoding="utf-8", newline="\n") as f:
+            f.writelines(rec + "\n" for rec in _summed(self._sorted_counts()))
+        self.runs.append(path)
+
+    def groups(self) -> Iterator[tuple[str, list[tuple[str, int]]]]:
+        """``(subject, [(line, change), …])`` in subject order; lines whose changes cancel are left out."""
+        if not self.runs and not self.buf[-1]:      # everything in memory, only additions
+            lines = self.buf[1]
+            self.buf, self.size = {1: [], -1: []}, 0
+            lines.sort(key=line_key)
+            yield from _groups_of_sorted(lines)
+            return
+        streams = [_read_run(p) for p in self.runs]
+        streams.append(self._sorted_counts())
+        merged = heapq.merge(*streams, key=line_key) if len(streams) > 1 else streams[0]
+        current, group = None, []
+        for rec in _summed(merged):
+            tab = rec.rindex("\t")
+            line, n = rec[:tab], int(rec[tab + 1:])
+            s = line[:line.index(" ")]
+            if s != current:
+                if group:
+                    yield current, group
+                current, group = s, []
+            group.append((line, n))
+        if group:
+            yield current, group
+        for p in self.runs:
+            p.unlink(missing_ok=True)
+        self.runs = []
+
+
+def _groups_of_sorted(lines: list[str]) -> Iterator[tuple[str, list[tuple[str, int]]]]:
+    """Sorted lines (repeats allowed) as ``(subject, [(line, count), …])`` groups."""
+    group: list = []
+    subject, prefix = None, None
+    prev, n = None, 0
+    for line in lines:
+        if line == prev:
+            n += 1
+            continue
+        if prev is not None:
+            group.append((prev, n))
+        prev, n = line, 1
+        if prefix is None or not line.startswith(prefix):
+            if group:
+                yield subject, group
+                group = []
+            subject = line[:line.index(" ")]
+            prefix = subject + " "
+    if prev is not None:
+        group.append((prev, n))
+    if group:
+        yield subject, group
+
+
+def _counted(lines: list[str], sign: int) -> Iterator[str]:
+    prev, n = None, 0
+    for line in lines:
+        if line == prev:
+            n += sign
+            continue
+        if prev is not None:
+            yield f"{prev}\t{n}"
+        prev, n = line, sign
+    if prev is not None:
+        yield f"{prev}\t{n}"
+
+
+def _summed(records: Iterable[str]) -> Iterator[str]:
+    """Records ``line\\tcount`` in line order with equal lines summed (zero sums dropped)."""
+    prev, n = None, 0
+    for rec in records:
+        tab = rec.rindex("\t")
+        line = rec[:tab]
+        if line == prev:
+            n += int(rec[tab + 1:])
+            continue
+        if prev is not None and n:
+            yield f"{prev}\t{n}"
+        prev, n = line, int(rec[tab + 1:])
+    if prev is not None and n:
+        yield f"{prev}\t{n}"
+
+
+def _read_run(path: Path) -> Iterator[str]:
+    with open(path, encoding="utf-8", newline="\n") as f:
+        for rec in f:
+            yield rec[:-1]
+
+
+def read_counted(path) -> Iterator[tuple[str, int]]:
+    """``(line, count)`` of a file of counted lines (``line #count``)."""
+    if path is None or not Path(path).exists():
+        return
+    with open(path, encoding="utf-8", newline="\n") as f:
+        for rec in f:
+            yield split_counted(rec)
+
+
+def split_counted(rec: str) -> tuple[str, int]:
+    """``('<s> <p> <o> .', 3)`` from ``'<s> <p> <o> . #3'``: a line with its count as an N-Triples comment."""
+    cut = rec.rindex(" #")
+    return rec[:cut], int(rec[cut + 2:])
+
+
+# ----------------------------------------------------------------------------- sorted files
+
+class _Sorted:
+    """A forward-only reader of a sorted file of records (lines, or Turtle blocks) that copies what it skips.
+
+    Keys are compared as UTF-8 bytes, which orders them as Python orders their strings.
+    """
+
+    CHUNK = 1 << 22
+    WINDOW = 1 << 15
+
+    def __init__(self, path, out, *, blocks: bool):
+        self.f = open(path, "rb") if path is not None and Path(path).exists() else None
+        self.out = out
+        self.blocks = blocks
+        self.buf = b""
+        self.pos = 0
+        self.eof = self.f is None
+        if blocks and self.f is not None:
+            head = header().encode()
+            self._fill(len(head))
+            if self.buf[:len(head)] == head:
+                self.pos = len(head)
+            else:
+                raise ValueError(f"{path}: not a graph.ttl written by policykg (unexpected header)")
+
+    # -- buffer
+    def _fill(self, upto: int) -> bool:
+        """Make ``buf`` reach index ``upto`` (exclusive) if the file is that long."""
+        while len(self.buf) < upto and not self.eof:
+            chunk = self.f.read(max(self.CHUNK, upto - len(self.buf)))
+            if not chunk:
+                self.eof = True
+                break
+            self.buf += chunk
+        return len(self.buf) >= upto
+
+    def _flush(self, upto: int) -> None:
+        """Copy ``buf[pos:upto]`` to the output and forget everything before ``upto``."""
+        if upto > self.pos:
+            self.out.write(memoryview(self.buf)[self.pos:upto])
+        self.pos = upto
+        if self.pos > self.CHUNK:
+            self.buf = self.buf[self.pos:]
+            self.pos = 0
+
+    # -- records
+    def _start_at_or_after(self, i: int) -> int:
+        """The first record start at or after ``i`` (``len(buf)`` at the end of the file)."""
+        buf = self.buf
+        while True:
+            if i > self.pos and buf[i - 1:i] != b"\n":
+                j = buf.find(b"\n", i)
+                while j < 0 and not self.eof:
+                    self._fill(len(buf) + self.CHUNK)
+                    buf = self.buf
+                    j = buf.find(b"\n", i)
+                if j < 0:
+                    return len(buf)
+                i = j + 1
+            if not self._fill(i + 1):
+                return len(self.buf)
+            buf = self.buf
+            if self.blocks and buf[i] == 0x20:   # a continuation line of a Turtle block
+                i += 1
+                continue
+            return i
+
+    def _key(self, i: int) -> bytes:
+        buf = self.buf
+        j = buf.find(b" ", i)
+        while j < 0 and not self.eof:
+            self._fill(len(buf) + self.CHUNK)
+            buf = self.buf
+            j = buf.find(b" ", i)
+        tok = buf[i:j if j >= 0 else len(buf)]
+        c = tok[:1]
+        if c == b"<":
+            return b"0" + tok[1:-1] + b"\x00"
+        if c == b"_":
+            return b"1" + tok[2:] + b"\x00"
+        prefix, _, local = tok.partition(b":")      # a prefixed name in graph.ttl
+        return b"0" + _NS_BYTES[prefix] + local + b"\x00"
+
+    def _at_end(self, i: int) -> bool:
+        return i >= len(self.buf) and not self._fill(i + 1)
+
+    def copy_until(self, key: bytes, needle: bytes) -> None:
+        """Copy every record whose key is below ``key``; stop at the first that is not.
+
+        ``needle`` is how a record with that key starts (the key as written, then a space):
+        a present key is found by a plain search, an absent one by galloping and bisection.
+        """
+        start = self.pos
+        if self._at_end(start) or self._key(start) >= key:
+            return
+        self._fill(start + self.WINDOW)
+        j = self.buf.find(b"\n" + needle, start, start + self.WINDOW)
+        if j >= 0:
+            self._flush(j + 1)
+            return
+        lo, step = start, self.WINDOW     # key(lo) < key
+        while True:
+            probe = self._start_at_or_after(lo + step)
+            if self._at_end(probe):
+                hi = probe
+                break
+            if self._key(probe) >= key:
+                hi = probe
+                break
+            self._flush(probe)      # everything before probe is below key: out it goes
+            lo = self.pos
+            step = min(step * 2, self.CHUNK)
+        while hi - lo > 4096:
+            mid = self._start_at_or_after((lo + hi) // 2)
+            if mid >= hi:
+                break
+            if self._key(mid) < key:
+                lo = mid
+            else:
+                hi = mid
+        r = lo
+        while r < hi:
+            if self._key(r) >= key:
+                break
+            r = self._start_at_or_after(r + 1)
+        self._flush(min(r, hi))
+
+    def take(self, key: bytes) -> list[bytes]:
+        """The records whose key is ``key`` at the current position, consumed without copying."""
+        out = []
+        while not self._at_end(self.pos) and self._key(self.pos) == key:
+            nxt = self._start_at_or_after(self.pos + 1)
+            out.append(self.buf[self.pos:nxt])
+            self.pos = nxt
+        return out
+
+    def copy_rest(self) -> None:
+        if self.f is None:
+            return
+        self.out.write(memoryview(self.buf)[self.pos:])
+        self.buf, self.pos = b"", 0
+        while True:
+            chunk = self.f.read(self.CHUNK)
+            if not chunk:
+                break
+            self.out.write(chunk)
+
+    def close(self) -> None:
+        if self.f is not None:
+            self.f.close()
+
+
+def apply_delta(old_union, old_turtle, new_union, new_turtle, groups: Iterable, bnodes: BNodeIndex,
+                *, also: Iterable[str] = (), changes: dict | None = None) -> dict:
+    """Write the new union and Turtle files: the old ones with the changes of ``groups`` applied.
+
+    ``groups`` yields ``(subject, [(line, change), …])`` in subject order (see
+    :meth:`DeltaSorter.groups`); ``also`` names further subjects whose Turtle block must be
+    written again although none of their lines changed (the owners of changed lists).
+    ``bnodes`` must already describe the new graph. The union file is valid N-Triples: each
+    line carries the number of documents that assert it as a comment (``<s> <p> <o> . #2``).
+    When ``changes`` is a dict, its lists ``"added"`` and ``"removed"`` receive the lines
+    that enter and leave the graph (not kept for a clean build: everything enters).
+    Returns ``{"triples": …, "changed_subjects": …}``.
+    """
+    fmt = Formatter(bnodes)
+    block, term = fmt.block, fmt.term
+    n_changed = 0
+    also = sorted(set(also), key=subject_key)
+    added = removed = None
+    if changes is not None:
+        added, removed = changes.setdefault("added", []), changes.setdefault("removed", [])
+    with open(new_union, "wb") as fu, open(new_turtle, "wb") as ft:
+        ft.write(header().encode())
+        U = _Sorted(old_union, fu, blocks=False)
+        T = _Sorted(old_turtle, ft, blocks=True)
+        clean = U.f is None and T.f is None
+        try:
+            for s, delta in _with_also(groups, also):
+                n_changed += 1
+                if clean:
+                    lines = delta
+                    if lines and min(n for _, n in lines) <= 0:
+                        lines = [(line, n) for line, n in lines if n > 0]
+                else:
+                    key = subject_key(s).encode()
+                    U.copy_until(key, s.encode() + b" ")
+                    old = U.take(key)
+                    lines = _recount(old, delta, added, removed)
+                    T.copy_until(key, term(s).encode() + b" ")
+                    T.take(key)
+                if lines:
+                    fu.write("".join([f"{line} #{n}\n" for line, n in lines]).encode())
+                    text = block(s, [line for line, _ in lines])
+                    if text is not None:
+                        ft.write(text.encode())
+            U.copy_rest()
+            T.copy_rest()
+        finally:
+            U.close()
+            T.close()
+    return {"triples": count_lines(new_union), "changed_subjects": n_changed}
+
+
+def _with_also(groups, also):
+    if not also:
+        yield from groups
+        return
+    extra = iter(also)
+    nxt = next(extra, None)
+    for s, changes in groups:
+        ks = subject_key(s)
+        while nxt is not None and subject_key(nxt) < ks:
+            yield nxt, []
+            nxt = next(extra, None)
+        if nxt == s:
+            nxt = next(extra, None)
+        yield s, changes
+    while nxt is not None:
+        yield nxt, []
+        nxt = next(extra, None)
+
+
+def _recount(old: list[bytes], changes: list[tuple[str, int]], added, removed) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for rec in old:
+        line, n = split_counted(rec.decode("utf-8").rstrip("\n"))
+        counts[line] = n
+    for line, n in changes:
+        before = counts.get(line, 0)
+        after = before + n
+        counts[line] = after
+        if added is not None:
+            if before <= 0 < after:
+                added.append(line)
+            elif after <= 0 < before:
+                removed.append(line)
+    return sorted((line, n) for line, n in counts.items() if n > 0)
+
+
+def count_lines(path) -> int:
+    """How many records a union file holds."""
+    if path is None or not os.path.exists(path):
+        return 0
+    n = 0
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(1 << 22)
+            if not chunk:
+                return n
+            n += chunk.count(b"\n")
+
+
+# ----------------------------------------------------------------------------- clean builds in partitions
+
+class Partitions:
+    """The lines of a whole corpus, routed by subject into key ranges on disk.
+
+    The first ``sample`` lines decide the boundaries (quantiles of their subjects); every line
+    then goes to the file of its range. Each range is later sorted, counted and formatted on its
+    own (:func:`write_partition`), in parallel, and the pieces are concatenated in order: the
+    global order of the union and of ``graph.ttl`` is the order of the ranges.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> p = Partitions(d, parts=4, sample=3)
+    >>> p.add(['<a:3> <a:p> "x" .', '<a:1> <a:p> "x" .', '<a:2> <a:p> "x" .', '<a:3> <a:p> "x" .'])
+    >>> p.add(['<a:0> <a:p> "y" .', '<a:9> <a:p> "y" .'])
+    >>> [sorted(read_partition(f)) for f in p.close()]
+    [['<a:0> <a:p> "y" .', '<a:1> <a:p> "x" .'], ['<a:2> <a:p> "x" .'], ['<a:3> <a:p> "x" .', '<a:3> <a:p> "x" .', '<a:9> <a:p> "y" .']]
+    """
+
+    def __init__(self, tmpdir, *, parts: int = 256, sample: int = 200_000, buffer: int = 200_000):
+        self.dir = Path(tmpdir)
+        self.parts = parts
+        self.sample = sample
+        self.buffer = buffer
+        self.pending: list[str] = []
+        self.bounds: list[str] | None = None
+        self.bufs: list[list[str]] = []
+        self.buffered = 0
+        self.paths: list[Path] = []
+
+    def add(self, lines: list[str]) -> None:
+        if self.bounds is None:
+            self.pending.extend(lines)
+            if len(self.pending) >= self.sample:
+                self._decide()
+            return
+        self._route(lines)
+
+    def _decide(self) -> None:
+        keys = sorted({subject_key(line[:line.index(" ")]) for line in self.pending})
+        step = max(1, len(keys) // self.parts)
+        self.bounds = keys[step::step]
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.paths = [self.dir / f"part-{i:04d}.nt" for i in range(len(self.bounds) + 1)]
+        for p in self.paths:
+            p.write_bytes(b"")
+        self.bufs = [[] for _ in self.paths]
+        pending, self.pending = self.pending, []
+        self._route(pending)
+
+    def _route(self, lines: list[str]) -> None:
+        from bisect import bisect_right
+        bounds, bufs = self.bounds, self.bufs
+        for line in lines:
+            bufs[bisect_right(bounds, subject_key(line[:line.index(" ")]))].append(line)
+        self.buffered += len(lines)
+        if self.buffered >= self.buffer:
+            self._flush()
+
+    def _flush(self) -> None:
+        for path, buf in zip(self.paths, self.bufs):
+            if buf:
+                with open(path, "ab") as f:
+                    f.write(("\n".join(buf) + "\n").encode("utf-8"))
+                buf.clear()
+        self.buffered = 0
+
+    def close(self) -> list:
+        """The partitions in key order: file paths, or one list of lines when the corpus was small."""
+        if self.bounds is None:
+            return [self.pending]
+        self._flush()
+        return list(self.paths)
+
+
+def read_partition(part) -> list[str]:
+    if isinstance(part, list):
+        return part
+    data = Path(part).read_bytes().decode("utf-8")
+    return data.split("\n")[:-1] if data else []
+
+
+_BNODES: dict = {}
+
+
+def _bnode_index(path) -> BNodeIndex:
+    """The blank-node index of a build, read once per process."""
+    key = str(path)
+    idx = _BNODES.get(key)
+    if idx is None:
+        _BNODES.clear()
+        idx = _BNODES[key] = BNodeIndex(dict(read_counted(path)))
+    return idx
+
+
+def write_partition(part, bnodes_path, union_out, turtle_out) -> int:
+    """Sort, count and format one partition into its piece of the union and of the Turtle; its triple count.
+
+    ``part`` is a partition file or a list of lines; ``bnodes_path`` the blank-node index of
+    the whole graph (``line #count``, as in ``bnodes.tsv``).
+    """
+    lines = read_partition(part)
+    lines.sort(key=line_key)
+    fmt = Formatter(_bnode_index(bnodes_path) if bnodes_path is not None else BNodeIndex())
+    block = fmt.block
+    n = 0
+    with open(union_out, "wb") as fu, open(turtle_out, "wb") as ft:
+        u_parts: list[str] = []
+        t_parts: list[str] = []
+        size = 0
+        for s, group in _groups_of_sorted(lines):
+            n += len(group)
+            u_parts.append("".join([f"{line} #{c}\n" for line, c in group]))
+            text = block(s, [line for line, _ in group])
+            if text is not None:
+                t_parts.append(text)
+                size += len(text)
+            if size > 1 << 22:
+                fu.write("".join(u_parts).encode("utf-8"))
+                ft.write("".join(t_parts).encode("utf-8"))
+                u_parts, t_parts, size = [], [], 0
+        fu.write("".join(u_parts).encode("utf-8"))
+        ft.write("".join(t_parts).encode("utf-8"))
+    return n
+
+
+def concatenate(pieces: Iterable, out, *, head: bytes = b"") -> None:
+    """Write ``head`` and then the files ``pieces`` one after the other into ``out``."""
+    with open(out, "wb") as f:
+        f.write(head)
+        f.flush()
+        for piece in pieces:
+            with open(piece, "rb") as src:
+                size = os.fstat(src.fileno()).st_size
+                done = 0
+                if hasattr(os, "copy_file_range"):
+                    try:
+                        while done < size:
+                            k = os.copy_file_range(src.fileno(), f.fileno(), size - done)
+                            if k == 0:
+                                break
+                            done += k
+                    except OSError:
+                        src.seek(done)
+                if done < size:
+                    src.seek(done)
+                    while True:
+                        chunk = src.read(1 << 22)
+                        if not chunk:
+                            break
+                        f.write(chunk)
+                    f.flush()

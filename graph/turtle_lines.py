@@ -1,0 +1,368 @@
+"""Turtle from sorted N-Triples lines, byte for byte what :func:`policykg.graph.turtle.to_turtle` writes.
+
+Corpus builds never hold an rdflib graph: their merged graph is a sorted stream of
+N-Triples lines (see :mod:`policykg.graph.nquads`), in which each subject's triples
+are contiguous and subjects come in the order ``to_turtle`` writes them. This module
+formats one subject's lines as one Turtle block, so a writer can stream a graph of
+millions of triples, and an incremental build can rewrite only the blocks that changed.
+
+Blank-node cells of ``rdf:List`` chains are written inline as ``( … )`` exactly when
+``to_turtle`` would: that depends on every triple that mentions a blank node, which a
+:class:`BNodeIndex` holds (blank nodes are few: only list cells).
+
+>>> lines = ([
+...   '<https://w3id.org/policykg/id/locality/370983> <http://www.w3.org/2000/01/rdf-schema#label> "肥城市"@zh .',
+...   '<https://w3id.org/policykg/id/locality/370983> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/policykg#Locality> .'])
+>>> print(turtle_from_lines(lines).split("\\n\\n", 1)[1], end="")
+pkl:370983 a pk:Locality ;
+    rdfs:label "肥城市"@zh .
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable, Iterator
+
+from ..ontology.namespace import PREFIXES
+from .nquads import is_bnode_line, split_line, unescape_string
+
+__all__ = ["header", "turtle_from_lines", "iter_blocks", "BNodeIndex", "Formatter", "subject_groups",
+           "expand_subject", "subject_key", "line_key", "sort_lines"]
+
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+RDF_FIRST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>"
+RDF_REST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#rest>"
+RDF_NIL = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#nil>"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_INTEGER, _XSD_BOOLEAN, _XSD_STRING = f"<{XSD}integer>", f"<{XSD}boolean>", f"<{XSD}string>"
+_LOCAL = re.compile(r"[A-Za-z0-9_](?:[A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?")  # graph.turtle._LOCAL
+_INT = re.compile(r"[+-]?\d+")
+_BY_NS = {ns: prefix for prefix, ns in PREFIXES.items()}
+
+
+def _iri_body(tok: str) -> str:
+    return tok[1:-1]
+
+
+def header() -> str:
+    """The prefix lines and the blank line that open every graph.ttl."""
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in PREFIXES.items()) + "\n"
+
+
+def _iri_term(tok: str) -> str:
+    """``<iri>`` as Turtle: a prefixed name when a policykg prefix covers it, else ``<iri>``."""
+    if "\\" in tok:
+        return tok
+    raw = tok[1:-1]
+    cut = max(raw.rfind("/"), raw.rfind("#")) + 1
+    prefix = _BY_NS.get(raw[:cut])
+    if prefix is not None and _LOCAL.fullmatch(raw, cut):
+        return f"{prefix}:{raw[cut:]}"
+    # a shorter namespace could still match when the local part has no '/' or '#': it cannot,
+    # since every namespace ends in '/' or '#', so the longest candidate is the only one.
+    return tok
+
+
+def _literal_term(tok: str, iri_term) -> str:
+    q = tok.rindex('"')
+    body, suffix = tok[:q + 1], tok[q + 1:]
+    if not suffix:
+        return body
+    if suffix[0] == "@":
+        return tok
+    dt = suffix[2:]
+    if dt == _XSD_INTEGER and _INT.fullmatch(body, 1, q):
+        return body[1:-1]
+    if dt == _XSD_BOOLEAN and body in ('"true"', '"false"'):
+        return body[1:-1]
+    if dt == _XSD_STRING:
+        return body
+    return f"{body}^^{iri_term(dt)}"
+
+
+def _raw_iri(tok: str) -> str:
+    raw = tok[1:-1]
+    return unescape_string(raw) if "\\" in raw else raw
+
+
+def _obj_key(tok: str) -> tuple:
+    """The sort key ``graph.turtle._key`` gives the term written as ``tok``."""
+    c = tok[0]
+    if c == "<":
+        return 0, _raw_iri(tok), "", ""
+    if c == "_":
+        return 1, tok[2:], "", ""
+    q = tok.rindex('"')
+    value, suffix = unescape_string(tok[1:q]), tok[q + 1:]
+    if suffix.startswith("@"):
+        return 2, value, "", suffix[1:]
+    if suffix.startswith("^^"):
+        return 2, value, _raw_iri(suffix[2:]), ""
+    return 2, value, "", ""
+
+
+def subject_key(token: str) -> str:
+    """The order in which Turtle blocks follow one another, as a plain string.
+
+    ``graph.turtle`` sorts subjects by kind (IRIs, then blank nodes) and then by their
+    string; ending the string with U+0000 makes plain string comparison put a prefix first
+    (``…-s1`` before ``…-s10``), as tuple comparison does.
+
+    >>> sorted(["<a:s10>", "<a:s1>", "_:b"], key=subject_key)
+    ['<a:s1>', '<a:s10>', '_:b']
+    """
+    if token[0] == "<":
+        return "0" + _raw_iri(token) + "\x00"
+    return "1" + token[2:] + "\x00"
+
+
+def line_key(line: str) -> str:
+    """Sort key of an N-Triples line: its subject's :func:`subject_key`, then the rest of the line."""
+    i = line.index(" ")
+    return subject_key(line[:i]) + line[i:]
+
+
+def sort_lines(lines: Iterable[str]) -> list[str]:
+    """Distinct lines in the order of their subjects' Turtle blocks."""
+    return sorted(set(lines), key=line_key)
+
+
+class BNodeIndex:
+    """Every triple whose subject or object is a blank node, with how many times it is asserted."""
+
+    def __init__(self, counts: dict | None = None):
+        self.counts: dict[str, int] = dict(counts or {})
+        self._cache = None
+
+    @classmethod
+    def from_lines(cls, lines: Iterable[str]) -> "BNodeIndex":
+        idx = cls()
+        for line in lines:
+            if is_bnode_line(line):
+                idx.add(line, 1)
+        return idx
+
+    def add(self, line: str, n: int) -> None:
+        c = self.counts.get(line, 0) + n
+        if c > 0:
+            self.counts[line] = c
+        else:
+            self.counts.pop(line, None)
+        self._cache = None
+
+    def _build(self):
+        props: dict[str, dict[str, list[str]]] = {}
+        refs: dict[str, int] = {}
+        referrers: dict[str, set] = {}
+        for line in self.counts:
+            s, p, o = split_line(line)
+            if s[0] == "_":
+                props.setdefault(s, {}).setdefault(p, []).append(o)
+            if o[0] == "_":
+                refs[o] = refs.get(o, 0) + 1
+                referrers.setdefault(o, set()).add(s)
+        lists = {}
+        for b in props:
+            if refs.get(b) == 1:
+                items = self._as_list(b, props, refs)
+                if items is not None:
+                    lists[b] = items
+        inlined = set()
+        for head in lists:
+            node = head
+            while node != RDF_NIL:
+                inlined.add(node)
+                node = props[node][RDF_REST][0]
+        self._cache = (lists, inlined, referrers)
+
+    @staticmethod
+    def _as_list(b, props, refs):   # graph.turtle._as_list over tokens
+        items, node, seen = [], b, set()
+        while node != RDF_NIL:
+            pr = props.get(node)
+            if node in seen or pr is None or set(pr) != {RDF_FIRST, RDF_REST}:
+                return None
+            if len(pr[RDF_FIRST]) != 1 or len(pr[RDF_REST]) != 1:
+                return None
+            if node != b and refs.get(node) != 1:
+                return None
+            seen.add(node)
+            items.append(pr[RDF_FIRST][0])
+            node = pr[RDF_REST][0]
+        return items
+
+    @property
+    def lists(self) -> dict:
+        if self._cache is None:
+            self._build()
+        return self._cache[0]
+
+    @property
+    def inlined(self) -> set:
+        if self._cache is None:
+            self._build()
+        return self._cache[1]
+
+    def closure(self, bnodes: Iterable[str]) -> tuple[set, set]:
+        """The blank nodes linked to these (through list cells, either way) and the other subjects
+        that refer to any of them: every subject whose Turtle block shows one of them."""
+        links: dict[str, set] = {}
+        owners_of: dict[str, set] = {}
+        for line in self.counts:
+            s, _p, o = split_line(line)
+            if s[0] == "_" and o[0] == "_":
+                links.setdefault(s, set()).add(o)
+                links.setdefault(o, set()).add(s)
+            elif o[0] == "_":
+                owners_of.setdefault(o, set()).add(s)
+        nodes, todo = set(), list(bnodes)
+        while todo:
+            b = todo.pop()
+            if b in nodes:
+                continue
+            nodes.add(b)
+            todo.extend(links.get(b, ()))
+        owners = set()
+        for b in nodes:
+            owners |= owners_of.get(b, set())
+        return nodes, owners
+
+    def owners(self, bnodes: Iterable[str]) -> set:
+        """The non-blank subjects whose blocks show these blank nodes (through list chains)."""
+        if self._cache is None:
+            self._build()
+        referrers = self._cache[2]
+        out, todo, seen = set(), list(bnodes), set()
+        while todo:
+            b = todo.pop()
+            if b in seen:
+                continue
+            seen.add(b)
+            for s in referrers.get(b, ()):
+                if s[0] == "_":
+                    todo.append(s)
+                else:
+                    out.add(s)
+        return out
+
+
+class Formatter:
+    """Formats one subject's lines as a Turtle block (``to_turtle``'s layout)."""
+
+    CACHE = 300_000   # terms remembered (IRIs and short literals repeat across subjects)
+
+    def __init__(self, bnodes: BNodeIndex | None = None):
+        self.bnodes = bnodes or BNodeIndex()
+        self._terms: dict[str, str] = {}
+        self._pred: dict[str, tuple] = {}
+        self._lists = None
+        self._inlined = None
+
+    def iri(self, tok: str) -> str:
+        return _iri_term(tok)
+
+    def term(self, tok: str) -> str:
+        t = self._terms.get(tok)
+        if t is not None:
+            return t
+        c = tok[0]
+        if c == "<":
+            t = _iri_term(tok)
+        elif c == "_":
+            return tok
+        else:
+            t = _literal_term(tok, _iri_term)
+            if len(tok) > 80:
+                return t
+        if len(self._terms) >= self.CACHE:
+            self._terms.clear()
+        self._terms[tok] = t
+        return t
+
+    def obj(self, tok: str) -> str:
+        if tok[0] == "_":
+            if self._lists is None:
+                self._lists = self.bnodes.lists
+            items = self._lists.get(tok)
+            if items is not None:
+                return "( " + " ".join(self.obj(i) for i in items) + " )"
+            return tok
+        return self.term(tok)
+
+    def _pred_info(self, p: str) -> tuple:
+        info = self._pred.get(p)
+        if info is None:
+            info = self._pred[p] = ((p != RDF_TYPE, p[1:-1]), "a " if p == RDF_TYPE else _iri_term(p) + " ")
+        return info
+
+    def block(self, subject: str, lines: list[str]) -> str | None:
+        """The Turtle block of ``subject`` from its lines (each ``subject p o .``), or None if written inline."""
+        if subject[0] == "_":
+            if self._inlined is None:
+                self._inlined = self.bnodes.inlined
+            if subject in self._inlined:
+                return None
+        cut = len(subject) + 1
+        props: dict[str, list[str]] = {}
+        for line in lines:
+            j = line.index(" ", cut)
+            p = line[cut:j]
+            objs = props.get(p)
+            if objs is None:
+                props[p] = [line[j + 1:-2]]
+            else:
+                objs.append(line[j + 1:-2])
+        info = self._pred_info
+        preds = sorted(props, key=lambda p: info(p)[0]) if len(props) > 1 else list(props)
+        term, obj = self.term, self.obj
+        parts = []
+        for p in preds:
+            objs = props[p]
+            head = info(p)[1]
+            if len(objs) == 1:
+                o = objs[0]
+                parts.append(head + (obj(o) if o[0] == "_" else term(o)))
+                continue
+            if all(o[0] == "<" and "\\" not in o for o in objs):
+                objs.sort(key=_iri_body)
+            else:
+                objs.sort(key=_obj_key)
+            sep = " , " if len(objs) < 3 else " ,\n        "
+            parts.append(head + sep.join([obj(o) if o[0] == "_" else term(o) for o in objs]))
+        return term(subject) + " " + " ;\n    ".join(parts) + " .\n"
+
+
+def subject_groups(lines: Iterable[str]) -> Iterator[tuple[str, list[str]]]:
+    """``(subject, lines)`` for each run of lines with the same subject in a sorted stream."""
+    current, group = None, []
+    for line in lines:
+        s = line[:line.index(" ")]
+        if s != current:
+            if group:
+                yield current, group
+            current, group = s, []
+        group.append(line)
+    if group:
+        yield current, group
+
+
+def iter_blocks(lines: Iterable[str], bnodes: BNodeIndex) -> Iterator[str]:
+    """The Turtle blocks of a deduplicated stream of N-Triples lines in :func:`line_key` order."""
+    fmt = Formatter(bnodes)
+    for s, group in subject_groups(lines):
+        text = fmt.block(s, group)
+        if text is not None:
+            yield text
+
+
+def turtle_from_lines(lines: Iterable[str]) -> str:
+    """Turtle text of N-Triples lines (any order; repeated lines count once)."""
+    lines = sort_lines(lines)
+    return header() + "".join(iter_blocks(lines, BNodeIndex.from_lines(lines)))
+
+
+def expand_subject(token: str) -> str:
+    """The N-Triples token of a block's subject as written in Turtle (``pkl:1`` → ``<…/locality/1>``)."""
+    if token[0] in "<_":
+        return token
+    prefix, local = token.split(":", 1)
+    return f"<{PREFIXES[prefix]}{local}>"

@@ -1,0 +1,1045 @@
+"""Corpus builds: many articles into one merged graph on disk, in parallel, incrementally.
+
+:func:`build_corpus` reads its inputs (see :mod:`policykg.inputs`), extracts the facts of
+each article in worker processes (or on a Dask cluster) and writes into ``OUTDIR``:
+
+``graph.ttl``
+    the merged graph: documents merge through their deterministic IRIs (a locality by its
+    code, an item by category and wording, a meeting by locality, date and name, a person by
+    name and locality). Byte for byte what :func:`policykg.build` followed by
+    ``KnowledgeGraph.to_turtle()`` gives for the same articles, whatever ``jobs`` or cluster.
+``graph.nq``
+    every document's triples in a named graph of its own (N-Quads), documents in input order:
+    for bulk loaders of server stores, and for ``policykg push``.
+``store/``
+    an Oxigraph store holding the merged graph, for SPARQL (:meth:`Corpus.query`); kept up to
+    date with the triples that enter and leave the graph.
+``manifest.json``
+    per document: its source, the digest of its raw content, its named graph and where its
+    triples are in ``graph.nq``. The next build into the same ``OUTDIR`` reads again only
+    the documents whose digest changed, drops the documents that are gone, and rewrites only
+    the parts of the outputs that changed; the result is the same as a clean build.
+``report.json``, ``errors.jsonl``
+    what was built, and every input that failed with its reason (``errors.jsonl`` only when
+    something failed).
+
+Workers only extract and turn facts into sorted N-Triples lines
+(:func:`policykg.graph.nquads.document_lines`); the main process never builds an rdflib
+graph. A clean build routes the lines into key ranges on disk while documents arrive, loads
+the store in a thread meanwhile, then sorts and formats the ranges in parallel
+(:class:`policykg.graph.merge.Partitions`); an incremental build splices its changes into the
+previous files (:func:`policykg.graph.merge.apply_delta`), or rewrites them in ranges when a
+quarter of the documents or more changed. Internal state lives in ``OUTDIR/.policykg``: the
+merged graph as sorted N-Triples with the number of documents asserting each triple
+(``union.tsv``), and the triples that involve blank nodes (``bnodes.tsv``).
+
+Each output is written under a temporary name and renamed, so a build that is killed leaves
+the previous outputs whole; the manifest records the size and time of every file it
+describes, and a build that finds them changed starts clean. A store left half-written is
+marked and loaded again by the next build.
+
+>>> import tempfile, pathlib
+>>> d = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (d / "a.txt").write_text("3月1日，肥城市召开政法队伍教育整顿动员部署会议。"
+...                               "会议强调，要抓好学习教育、查纠整改、总结提升三个环节。", encoding="utf-8")
+>>> result = build_corpus([d / "a.txt"], d / "out", jobs=1, store=False)
+>>> result.built, result.failures, (d / "out" / "graph.ttl").exists()
+(1, [], True)
+>>> build_corpus([d / "a.txt"], d / "out", jobs=1, store=False).skipped
+1
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .extract.errors import PolicyKGError
+
+__all__ = ["build_corpus", "build_batch", "Corpus", "CorpusBuild", "graph_iri", "code_fingerprint",
+           "FORMAT"]
+
+FORMAT = "policykg-corpus/1"
+GRAPH_NS = "https://w3id.org/policykg/id/graph/"
+STATE = ".policykg"
+UNION = "union.tsv"
+BNODES = "bnodes.tsv"
+DIRTY = "store.dirty"
+HTML_MAX_TRIPLES = 60_000
+BATCH_UNITS = 32
+BATCH_BYTES = 1 << 19
+
+
+class CorpusError(PolicyKGError):
+    """A corpus directory that cannot be built into or read."""
+
+
+def graph_iri(source: str) -> str:
+    """The IRI of the named graph that holds the triples read from ``source``.
+
+    It depends on the source only, so a changed article keeps its graph (and a server
+    copy can be replaced in place).
+
+    >>> graph_iri("corpus/a.txt")
+    'https://w3id.org/policykg/id/graph/68d027432d645fae'
+    """
+    return GRAPH_NS + hashlib.sha256(source.encode("utf-8", "surrogateescape")).hexdigest()[:16]
+
+
+# ----------------------------------------------------------------------------- worker side
+
+def build_batch(units, published: str | None = None) -> list[dict]:
+    """Extract a batch of units and turn each into sorted N-Triples lines (runs in a worker).
+
+    Returns one dict per unit: ``{"source", "digest", "id", "lines", "bnodes", "report"}``, or
+    ``{"source", "digest", "failure": (source, error, kind)}``. Nothing in it is an rdflib object.
+    """
+    from .api import document_report, extract_document
+    from .extract.errors import OntologyError, RuleError
+    from .graph.nquads import document_lines, is_bnode_line
+    from .inputs import make_document
+    out = []
+    for u in units:
+        try:
+            doc = make_document(u, published=published)
+            x = extract_document(doc)
+            lines = document_lines(doc, x)
+        except (RuleError, OntologyError):
+            raise                      # not this document's fault: the whole build stops
+        except PolicyKGError as e:
+            out.append({"source": u.source, "digest": u.digest,
+                        "failure": (u.where or u.source, str(e), type(e).__name__)})
+            continue
+        except Exception as e:         # a bug met on one article must not lose a long build
+            where = u.where or u.source
+            out.append({"source": u.source, "digest": u.digest,
+                        "failure": (where, f"{where}: internal error while building: {type(e).__name__}: {e}",
+                                    "InternalError")})
+            continue
+        out.append({"source": u.source, "digest": u.digest, "id": doc.id, "lines": lines,
+                    "bnodes": [line for line in lines if is_bnode_line(line)],
+                    "report": document_report(doc, x)})
+    return out
+
+
+# ----------------------------------------------------------------------------- fingerprint
+
+def code_fingerprint(published: str | None = None) -> str:
+    """A digest of everything that decides the triples of an article besides its content.
+
+    The extraction code, its rules and data, the graph mapping, and the build options: when
+    any of them changes, an incremental build starts clean.
+    """
+    from . import __version__
+    pkg = Path(__file__).resolve().parent
+    roots = []
+    for mod in ("extract", "graph"):
+        try:
+            m = __import__(f"policykg.{mod}", fromlist=["__file__"])
+            roots.append(Path(m.__file__).resolve().parent)
+        except ImportError:   # pragma: no cover
+            pass
+    h = hashlib.sha256(f"{FORMAT}|{__version__}|{published}".encode())
+    files = []
+    for root in roots:
+        if root.name == "graph" or root.parent.name == "graph" or root.name.endswith("graph"):
+            files += [root / n for n in ("build.py", "iris.py", "nquads.py", "turtle_lines.py")]
+        else:
+            files += sorted(root.glob("*.py")) + sorted(root.glob("rules/*")) + sorted(root.glob("data/*"))
+    try:
+        ns = __import__("policykg.ontology.namespace", fromlist=["__file__"])
+        files.append(Path(ns.__file__))
+    except ImportError:   # pragma: no cover
+        pass
+    files.append(pkg / "inputs.py")
+    for f in files:
+        if f.is_file():
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:24]
+
+
+# ----------------------------------------------------------------------------- results
+
+@dataclass
+class CorpusBuild:
+    """What a corpus build did."""
+
+    outdir: Path
+    documents: int = 0          # documents in the corpus now
+    built: int = 0              # documents extracted by this build
+    skipped: int = 0            # unchanged documents kept from the previous build
+    removed: int = 0            # documents dropped (changed or gone)
+    triples: int = 0            # distinct triples of the merged graph
+    quads: int = 0              # triples in graph.nq (a triple counts once per document)
+    failures: list = field(default_factory=list)   # BuildFailure, in input order
+    clean: bool = True          # whether the build started from nothing
+    seconds: float = 0.0
+    timings: dict = field(default_factory=dict)
+
+    @property
+    def exit_status(self) -> int:
+        """0 when every input was built, 1 when some failed."""
+        return 1 if self.failures else 0
+
+
+@dataclass
+class _Entry:
+    source: str
+    digest: str
+    id: str
+    graph: str
+    quads: int
+    report: dict
+    where: tuple = ("old", 0, 0)    # ("old"|"new", offset, length) of its block of N-Quads
+
+    def as_dict(self, offset: int, length: int) -> dict:
+        return {"source": self.source, "digest": self.digest, "id": self.id, "graph": self.graph,
+                "quads": self.quads, "offset": offset, "length": length, "report": self.report}
+
+
+# ----------------------------------------------------------------------------- manifest
+
+def _file_stamp(path: Path):
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
+
+
+def _read_manifest(out: Path) -> dict | None:
+    """The previous build's manifest, if it is whole and the files it describes are the ones it wrote."""
+    try:
+        m = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(m, dict) or m.get("format") != FORMAT:
+        return None
+    for name, stamp in (m.get("files") or {}).items():
+        if _file_stamp(out / name) != stamp:
+            return None
+    return m
+
+
+class _Lock:
+    def __init__(self, path: Path):
+        import fcntl
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.f = open(path, "a+")
+        try:
+            fcntl.flock(self.f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as e:
+            self.f.close()
+            raise CorpusError("another build is writing into this directory", source=str(path.parent.parent)) from e
+
+    def release(self):
+        import fcntl
+        fcntl.flock(self.f, fcntl.LOCK_UN)
+        self.f.close()
+
+
+# ----------------------------------------------------------------------------- executors
+
+def _default_jobs() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:   # pragma: no cover
+        return max(1, os.cpu_count() or 1)
+
+
+class _Serial:
+    def __init__(self, published):
+        self.published = published
+        self.pending = []
+
+    def submit(self, batch):
+        self.pending.append(batch)
+
+    def results(self, block: bool):
+        while self.pending:
+            yield build_batch(self.pending.pop(0), self.published)
+
+    def map(self, fn, tasks: list) -> list:
+        return [fn(t) for t in tasks]
+
+    def close(self):
+        pass
+
+
+class _Pool:
+    """A process pool with a bounded number of batches in flight."""
+
+    def __init__(self, jobs: int, published):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        self.ex = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+        self.published = published
+        self.limit = jobs * 4
+        self.futures = set()
+
+    def submit(self, batch):
+        self.futures.add(self.ex.submit(build_batch, batch, self.published))
+
+    def results(self, block: bool):
+        from concurrent.futures import FIRST_COMPLETED, wait
+        while self.futures and (block or len(self.futures) >= self.limit):
+            done, self.futures = wait(self.futures, return_when=FIRST_COMPLETED)
+            for f in done:
+                yield f.result()
+
+    def map(self, fn, tasks: list) -> list:
+        """``fn`` over ``tasks`` in these workers (forked before any thread of this process started)."""
+        if len(tasks) <= 1:
+            return [fn(t) for t in tasks]
+        return list(self.ex.map(fn, tasks, chunksize=1))
+
+    def close(self):
+        self.ex.shutdown(wait=True, cancel_futures=True)
+
+
+class _Dask:
+    """Batches mapped over a dask.distributed cluster (``address``), or a local one (``"local"``)."""
+
+    def __init__(self, address: str, jobs: int, published):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as e:
+            raise CorpusError("a Dask scheduler needs dask.distributed: pip install 'policykg[dask]'") from e
+        self.cluster = None
+        if address == "local":
+            self.cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True,
+                                        dashboard_address=None)
+            address = self.cluster.scheduler_address
+        try:
+            self.client = Client(address, timeout="10s")
+        except OSError as e:
+            if self.cluster is not None:
+                self.cluster.close()
+            raise CorpusError(f"cannot reach the Dask scheduler at {address}: {e}") from e
+        self.published = published
+        self.local_jobs = _default_jobs() if address != "local" else jobs
+        nworkers = max(1, len(self.client.scheduler_info().get("workers", {})) or jobs)
+        self.limit = nworkers * 4
+        self.futures = []
+        self.seq = 0
+
+    def submit(self, batch):
+        self.seq += 1
+        self.futures.append(self.client.submit(build_batch, batch, self.published, pure=False,
+                                               key=f"policykg-batch-{os.getpid()}-{self.seq}"))
+
+    def results(self, block: bool):
+        from distributed import wait
+        while self.futures and (block or len(self.futures) >= self.limit):
+            done, not_done = wait(self.futures, return_when="FIRST_COMPLETED")
+            self.futures = [f for f in self.futures if f in not_done]
+            for f in done:
+                yield f.result()
+                f.release()
+
+    def map(self, fn, tasks: list) -> list:
+        """Local work on local files (the partitions): worker processes of this machine."""
+        return _run_tasks(fn, tasks, self.local_jobs)
+
+    def close(self):
+        try:
+            self.client.close()
+        finally:
+            if self.cluster is not None:
+                self.cluster.close()
+
+
+# ----------------------------------------------------------------------------- progress
+
+class _Progress:
+    """A rich progress bar on standard error, started once the worker processes exist (forking a
+    process while the bar's refresh thread runs could leave a lock held in the child)."""
+
+    def __init__(self, show: bool):
+        self.bar = None
+        self.show = show
+        self.done = self.failed = 0
+        self.total_n = None
+
+    def start(self):
+        if self.bar is not None or not self.show:
+            return
+        try:
+            from rich.console import Console
+            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                       TimeRemainingColumn)
+        except ImportError:   # pragma: no cover
+            return
+        self.bar = Progress(TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(),
+                            TextColumn("{task.fields[rate]} docs/s"), TextColumn("{task.fields[failed]} failed"),
+                            TimeElapsedColumn(), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=False)
+        self.task = self.bar.add_task("build", total=self.total_n, completed=self.done, rate="0.0",
+                                      failed=self.failed)
+        self.t0 = time.perf_counter()
+        self.bar.start()
+
+    def total(self, n: int):
+        self.total_n = n
+        if self.bar is not None:
+            self.bar.update(self.task, total=n)
+
+    def advance(self, ok: int, failed: int):
+        self.done += ok + failed
+        self.failed += failed
+        if self.bar is not None:
+            rate = self.done / max(time.perf_counter() - self.t0, 1e-9)
+            self.bar.update(self.task, advance=ok + failed, rate=f"{rate:.1f}", failed=self.failed)
+
+    def stop(self):
+        if self.bar is not None:
+            self.bar.stop()
+
+
+# ----------------------------------------------------------------------------- the build
+
+def build_corpus(inputs, outdir, *, jobs: int | None = None, scheduler: str | None = None,
+                 published: str | None = None, store: bool = True, html: bool = True,
+                 progress: bool | None = None, clean: bool = False, stdin=None,
+                 sort_limit: int = 1_000_000) -> CorpusBuild:
+    """Build the merged graph of ``inputs`` into ``outdir`` (see the module documentation).
+
+    ``jobs``: worker processes (default: every core; 1 builds in this process).
+    ``scheduler``: a dask.distributed scheduler address (``tcp://host:8786``), or ``"local"``
+    for a local cluster of ``jobs`` worker processes; extraction then runs there.
+    ``published``: the date of articles that state none. ``store``: keep the Oxigraph store.
+    ``html``: write ``graph.html`` when the graph is small. ``progress``: a progress bar on
+    standard error (default: when it is a terminal). ``clean``: ignore the previous build.
+    """
+    from .inputs import Unit, expand
+
+    t0 = time.perf_counter()
+    out = Path(outdir)
+    if out.exists() and not out.is_dir():
+        raise CorpusError("not a directory", source=str(out))
+    state = out / STATE
+    lock = _Lock(state / "lock")
+    b = None
+    try:
+        b = _Build(out, jobs=jobs or _default_jobs(), scheduler=scheduler, published=published, store=store,
+                   clean=clean, sort_limit=sort_limit,
+                   progress=sys.stderr.isatty() if progress is None else progress)
+        b.read(expand(inputs, stdin=stdin), Unit)
+        b.merge()
+        b.commit()
+        if html:
+            t = time.perf_counter()
+            _write_html(out, b.result.triples)
+            b.timings["html"] = time.perf_counter() - t
+        shutil.rmtree(b.tmp, ignore_errors=True)
+    finally:
+        if b is not None:
+            b.close()
+        lock.release()
+    b.result.seconds = time.perf_counter() - t0
+    b.result.timings = b.timings
+    return b.result
+
+
+class _Build:
+    """One build into ``out``: read and extract, merge, commit (see :func:`build_corpus`)."""
+
+    FULL_REBUILD = 0.25    # above this share of changed documents, rebuild the outputs in partitions
+    PARTITIONS = 256       # key ranges of a full rebuild, formatted in parallel
+    PARTITION_SAMPLE = 200_000   # lines read before the ranges are chosen (fewer: one range in memory)
+
+    def __init__(self, out: Path, *, jobs, scheduler, published, store, clean, sort_limit, progress):
+        from .graph.merge import DeltaSorter
+        self.out, self.jobs, self.scheduler, self.published = out, jobs, scheduler, published
+        self.store = store
+        self.state = out / STATE
+        self.tmp = self.state / "tmp"
+        if self.tmp.exists():
+            shutil.rmtree(self.tmp, ignore_errors=True)
+        self.tmp.mkdir(parents=True)
+        self.timings: dict[str, float] = {}
+        self.fingerprint = code_fingerprint(published)
+        old = None if clean else _read_manifest(out)
+        if old is not None and old.get("fingerprint") != self.fingerprint:
+            old = None
+        self.old = old
+        self.result = CorpusBuild(outdir=out, clean=old is None)
+        self.old_docs = {d["source"]: d for d in (old or {}).get("documents", [])}
+        self.old_nq = out / "graph.nq" if old is not None else None
+        self.full = old is None                   # outputs rebuilt in partitions (else: spliced)
+        self.parts = self._partitions() if self.full else None
+        self.delta = None if self.full else DeltaSorter(self.tmp / "runs", limit=sort_limit)
+        self.feeder = None                         # loads the store while documents arrive (full builds)
+        self.bnode_delta: dict[str, int] = {}
+        self.entries: list = []
+        self.slot_of: dict[str, int] = {}
+        self.failures: list = []
+        self.removed: list[dict] = []
+        self.frag_path = self.tmp / "new.nq"
+        self.frag = open(self.frag_path, "wb")
+        self.frag_pos = 0
+        self.executor = None
+        self.bar = _Progress(progress)
+        self.changes: dict = {}
+
+    # -- reading and extracting
+    def read(self, items, Unit) -> None:
+        t = time.perf_counter()
+        pending, pending_bytes, batch_units, order, total = [], 0, 1, 0, 0
+        try:
+            for item in items:
+                order += 1
+                if not isinstance(item, Unit):
+                    self.failures.append((order, item))
+                    continue
+                total += 1
+                prev = self.old_docs.get(item.source)
+                if prev is not None and prev["digest"] == item.digest:
+                    self.entries.append(_Entry(prev["source"], prev["digest"], prev["id"], prev["graph"],
+                                               prev["quads"], prev["report"],
+                                               ("old", prev["offset"], prev["length"])))
+                    self.result.skipped += 1
+                    continue
+                if prev is not None:
+                    self.removed.append(prev)
+                self.entries.append(None)
+                self.slot_of[item.source] = len(self.entries) - 1
+                pending.append(item)
+                r = item.record or {}
+                pending_bytes += len(item.data or b"") + len(r.get("text") or "") + len(r.get("html") or "")
+                if len(pending) >= batch_units or pending_bytes >= BATCH_BYTES:
+                    self._submit(pending)
+                    pending, pending_bytes = [], 0
+                    batch_units = min(BATCH_UNITS, batch_units * 2)   # small batches first: every worker busy early
+            self._submit(pending)
+            self.bar.total(total)
+            self.bar.advance(self.result.skipped, 0)
+            self.bar.start()
+            if self.executor is not None:
+                self._take(self.executor.results(block=True))
+        finally:
+            self.frag.close()
+            self.bar.stop()
+        self.failures.sort(key=lambda f: f[0])
+        self.result.failures = [f for _, f in self.failures]
+        self.timings["extract"] = time.perf_counter() - t
+
+    def _submit(self, batch) -> None:
+        if not batch:
+            return
+        if self.executor is None:
+            if self.scheduler:
+                self.executor = _Dask(self.scheduler, self.jobs, self.published)
+            elif self.jobs > 1:
+                self.executor = _Pool(self.jobs, self.published)
+            else:
+                self.executor = _Serial(self.published)
+        self.executor.submit(batch)
+        self.bar.start()
+        self._take(self.executor.results(block=False))
+
+    def _take(self, results) -> None:
+        from .api import BuildFailure
+        from .graph.nquads import graph_token
+        for r in (r for batch in results for r in batch):
+            i = self.slot_of.pop(r["source"])
+            if "failure" in r:
+                src, err, kind = r["failure"]
+                self.failures.append((i, BuildFailure(src, err, kind)))
+                self.bar.advance(0, 1)
+                continue
+            g = graph_iri(r["source"])
+            lines = r["lines"]
+            # every line ends with " ." and holds no line break: the graph goes before the dot
+            data = (("\n".join(lines) + "\n").replace(" .\n", f" {graph_token(g)} .\n").encode("utf-8")
+                    if lines else b"")
+            self.frag.write(data)
+            self.entries[i] = _Entry(r["source"], r["digest"], r["id"], g, len(lines), r["report"],
+                                     ("new", self.frag_pos, len(data)))
+            self.frag_pos += len(data)
+            if self.full:
+                self.parts.add(lines)
+                self._feed(lines)
+            else:
+                self.delta.add(lines, 1)
+            for line in r["bnodes"]:
+                self.bnode_delta[line] = self.bnode_delta.get(line, 0) + 1
+            self.result.built += 1
+            self.bar.advance(1, 0)
+
+    def _feed(self, lines) -> None:
+        if not self.store:
+            return
+        if self.feeder is None:
+            self.feeder = _StoreFeeder(self.out / "store", self.state / DIRTY)
+        self.feeder.add(lines)
+
+    # -- merging
+    def merge(self) -> None:
+        from .graph.merge import read_counted
+        from .graph.nquads import is_bnode_line
+        from .graph.turtle_lines import BNodeIndex
+        t = time.perf_counter()
+        result, out = self.result, self.out
+        present = {e.source for e in self.entries if e is not None}
+        replaced = {p["source"] for p in self.removed}
+        for src, prev in self.old_docs.items():
+            if src not in present and src not in replaced:
+                self.removed.append(prev)
+        result.removed = len(self.removed)
+        self.docs = [e for e in self.entries if e is not None]
+        if not self.full and (result.built + result.removed) > self.FULL_REBUILD * max(1, len(self.docs)):
+            # so much changed that rewriting everything in partitions is faster than splicing
+            self.full = True
+            self.delta = None
+            self.parts = self._partitions()
+            self.feeder = None
+            for lines in self._document_lines(self.docs):
+                self.parts.add(lines)
+                self._feed(lines)
+        # the previous triples of documents changed or gone
+        if self.removed and self.old_nq is not None:
+            for lines in self._blocks_of(self.old_nq, [(p["offset"], p["length"]) for p in self.removed]):
+                if not self.full:
+                    self.delta.add(lines, -1)
+                for line in lines:
+                    if is_bnode_line(line):
+                        self.bnode_delta[line] = self.bnode_delta.get(line, 0) - 1
+        # blank nodes of the new graph
+        bnodes = BNodeIndex()
+        if self.old is not None:
+            for line, n in read_counted(self.state / BNODES):
+                bnodes.add(line, n)
+        before = BNodeIndex(bnodes.counts) if (self.bnode_delta and not self.full) else None
+        for line, n in self.bnode_delta.items():
+            if n:
+                bnodes.add(line, n)
+        self.bnodes = bnodes
+        with open(self.tmp / BNODES, "w", encoding="utf-8", newline="\n") as f:
+            f.writelines(f"{line} #{n}\n" for line, n in sorted(bnodes.counts.items()))
+        self.new_union, self.new_ttl = self.tmp / UNION, self.tmp / "graph.ttl"
+        if self.full:
+            result.triples = self._write_partitions()
+        else:
+            result.triples = self._splice(before)
+        self.timings["merge"] = time.perf_counter() - t
+
+        if self.executor is not None:
+            self.executor.close()
+            self.executor = None
+        t = time.perf_counter()
+        self.new_nq = self.tmp / "graph.nq"
+        self.manifest_docs = _assemble_nquads(self.docs, self.old_nq, self.frag_path, self.new_nq)
+        result.documents = len(self.docs)
+        result.quads = sum(e.quads for e in self.docs)
+        self.timings["nquads"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        store_dir = out / "store"
+        if self.feeder is not None:
+            self.feeder.close()
+            self.feeder = None
+        elif self.store and self.full:      # nothing was fed: an empty corpus
+            _update_store(store_dir, self.state / DIRTY, incremental=False, changes={}, union=self.new_union)
+        elif self.store:
+            incremental = (self.old is not None and self.old.get("store", False) and store_dir.is_dir()
+                           and not (self.state / DIRTY).exists())
+            _update_store(store_dir, self.state / DIRTY, incremental=incremental, changes=self.changes,
+                          union=self.new_union)
+        self.timings["store"] = time.perf_counter() - t
+
+    def _partitions(self):
+        from .graph.merge import Partitions
+        return Partitions(self.tmp / "parts", parts=self.PARTITIONS, sample=self.PARTITION_SAMPLE)
+
+    def _document_lines(self, docs):
+        """The N-Triples lines of each document, read back from the old and the new N-Quads."""
+        old = [(e.where[1], e.where[2]) for e in docs if e.where[0] == "old"]
+        new = [(e.where[1], e.where[2]) for e in docs if e.where[0] == "new"]
+        if old:
+            yield from self._blocks_of(self.old_nq, old)
+        if new:
+            yield from self._blocks_of(self.frag_path, new)
+
+    @staticmethod
+    def _blocks_of(path, ranges):
+        with open(path, "rb") as f:
+            for offset, length in ranges:
+                f.seek(offset)
+                text = f.read(length).decode("utf-8")
+                yield _GRAPH_AT_END.sub(" .\n", text).split("\n")[:-1] if text else []
+
+    def _write_partitions(self) -> int:
+        from .graph.merge import concatenate
+        from .graph.turtle_lines import header
+        parts = self.parts.close()
+        bnodes_path = self.tmp / BNODES if self.bnodes.counts else None
+        tasks = [(part, bnodes_path, self.tmp / f"piece-{i:04d}.tsv", self.tmp / f"piece-{i:04d}.ttl")
+                 for i, part in enumerate(parts)]
+        if self.executor is None or len(tasks) <= 1:
+            counts = [_write_partition_task(t) for t in tasks]
+        else:
+            counts = self.executor.map(_write_partition_task, tasks)
+        concatenate([t[2] for t in tasks], self.new_union)
+        concatenate([t[3] for t in tasks], self.new_ttl, head=header().encode("utf-8"))
+        for t in tasks:
+            t[2].unlink(missing_ok=True)
+            t[3].unlink(missing_ok=True)
+        shutil.rmtree(self.tmp / "parts", ignore_errors=True)
+        return sum(counts)
+
+    def _splice(self, before) -> int:
+        from .graph.merge import apply_delta
+        owners: set[str] = set()
+        if before is not None:
+            changed = {tok for line, n in self.bnode_delta.items() if n for tok in _bnode_tokens(line)}
+            for idx in (before, self.bnodes):
+                nodes, own = idx.closure(changed)
+                owners |= own | nodes
+        stats = apply_delta(self.state / UNION, self.out / "graph.ttl", self.new_union, self.new_ttl,
+                            self.delta.groups(), self.bnodes, also=owners, changes=self.changes)
+        return stats["triples"]
+
+    # -- committing
+    def commit(self) -> None:
+        t = time.perf_counter()
+        out, tmp, state, result = self.out, self.tmp, self.state, self.result
+        report = {"documents": [e.report for e in self.docs], "failures": [f.as_dict() for f in result.failures]}
+        (tmp / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
+                                         encoding="utf-8")
+        if result.failures:
+            (tmp / "errors.jsonl").write_text("".join(json.dumps(f.as_dict(), ensure_ascii=False, sort_keys=True)
+                                                      + "\n" for f in result.failures), encoding="utf-8")
+        for name in ("graph.ttl", "graph.nq", UNION, BNODES, "report.json", "errors.jsonl"):
+            if (tmp / name).exists():
+                _fsync(tmp / name)
+        files = {"graph.ttl": _file_stamp(self.new_ttl), "graph.nq": _file_stamp(self.new_nq),
+                 f"{STATE}/{UNION}": _file_stamp(self.new_union), f"{STATE}/{BNODES}": _file_stamp(tmp / BNODES)}
+        manifest = {"format": FORMAT, "fingerprint": self.fingerprint, "published": self.published,
+                    "store": bool(self.store), "triples": result.triples, "files": files,
+                    "documents": self.manifest_docs}
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=0) + "\n",
+                                           encoding="utf-8")
+        _fsync(tmp / "manifest.json")
+        os.replace(self.new_union, state / UNION)
+        os.replace(tmp / BNODES, state / BNODES)
+        os.replace(self.new_nq, out / "graph.nq")
+        os.replace(self.new_ttl, out / "graph.ttl")
+        os.replace(tmp / "report.json", out / "report.json")
+        if result.failures:
+            os.replace(tmp / "errors.jsonl", out / "errors.jsonl")
+        elif (out / "errors.jsonl").exists():
+            (out / "errors.jsonl").unlink()
+        os.replace(tmp / "manifest.json", out / "manifest.json")
+        _fsync_dir(out)
+        if self.store:
+            (state / DIRTY).unlink(missing_ok=True)
+        elif (out / "store").exists():
+            shutil.rmtree(out / "store", ignore_errors=True)   # a store no longer kept up to date
+        self.timings["write"] = time.perf_counter() - t
+
+    def close(self) -> None:
+        if not self.frag.closed:
+            self.frag.close()
+        if self.executor is not None:
+            self.executor.close()
+        if self.feeder is not None:
+            self.feeder.close(wait_only=True)
+
+
+_GRAPH_AT_END = re.compile(r" <[^ >]*> \.\n")
+
+
+def _write_partition_task(task) -> int:
+    from .graph.merge import write_partition
+    return write_partition(*task)
+
+
+def _run_tasks(fn, tasks: list, jobs: int) -> list:
+    """``fn`` over ``tasks`` in order: in worker processes when there are several of both."""
+    if jobs <= 1 or len(tasks) <= 1:
+        return [fn(t) for t in tasks]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    # forkserver: this process runs threads (a Dask client, the store loader), which fork does not
+    # carry well; as with any spawned process, a script that calls this needs a __main__ guard
+    ctx = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
+        return list(ex.map(fn, tasks, chunksize=1))
+
+
+class _StoreFeeder:
+    """Loads lines into a new Oxigraph store in a thread, chunk by chunk, while the build goes on.
+
+    Oxigraph releases the GIL while it parses and writes; a bounded queue keeps the memory of
+    lines waiting for the store small.
+    """
+
+    CHUNK = 150_000
+
+    def __init__(self, store_dir: Path, dirty: Path):
+        import queue
+        import threading
+        try:
+            import pyoxigraph  # noqa: F401
+        except ImportError as e:
+            raise CorpusError("the corpus store needs pyoxigraph: pip install 'policykg[store]', "
+                              "or build with --no-store") from e
+        dirty.parent.mkdir(parents=True, exist_ok=True)
+        dirty.touch()
+        if store_dir.exists():
+            shutil.rmtree(store_dir)
+        self.store_dir = store_dir
+        self.queue: queue.Queue = queue.Queue(maxsize=3)
+        self.buf: list[str] = []
+        self.error = None
+        self.thread = threading.Thread(target=self._run, name="policykg-store", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        import pyoxigraph as ox
+        try:
+            s = ox.Store(str(self.store_dir))
+            while True:
+                chunk = self.queue.get()
+                if chunk is None:
+                    break
+                # parse() keeps blank-node labels (Store.load would rename them)
+                s.bulk_extend(ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES, lenient=True))
+            s.flush()
+            del s
+        except BaseException as e:   # re-raised by close()
+            self.error = e
+            while self.queue.get() is not None:   # let the producer finish
+                pass
+
+    def add(self, lines) -> None:
+        self.buf.extend(lines)
+        if len(self.buf) >= self.CHUNK:
+            self._put()
+
+    def _put(self) -> None:
+        if self.buf:
+            self.queue.put(("\n".join(self.buf) + "\n").encode("utf-8"))
+            self.buf = []
+
+    def close(self, wait_only: bool = False) -> None:
+        if self.thread.is_alive():
+            if not wait_only:
+                self._put()
+            self.queue.put(None)
+            self.thread.join()
+        if self.error is not None and not wait_only:
+            raise self.error
+
+
+def _bnode_tokens(line: str) -> list[str]:
+    from .graph.nquads import split_line
+    s, _p, o = split_line(line)
+    return [t for t in (s, o) if t.startswith("_:")]
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_dir(path: Path) -> None:
+    try:
+        _fsync(path)
+    except OSError:   # pragma: no cover - some file systems refuse it
+        pass
+
+
+def _assemble_nquads(docs: list, old_nq, frag_path: Path, new_nq: Path) -> list[dict]:
+    """Write ``graph.nq`` from blocks of the old file and of the new fragments; the manifest entries."""
+    out_docs = []
+    with open(new_nq, "wb") as out:
+        sources = {"new": open(frag_path, "rb")}
+        if old_nq is not None and Path(old_nq).exists():
+            sources["old"] = open(old_nq, "rb")
+        try:
+            pos = 0
+            run = None   # (which, start, length) of contiguous bytes to copy
+            for e in docs:
+                which, off, length = e.where
+                if run is not None and run[0] == which and run[1] + run[2] == off:
+                    run = (which, run[1], run[2] + length)
+                else:
+                    if run is not None:
+                        _copy_range(sources[run[0]], out, run[1], run[2])
+                    run = (which, off, length)
+                out_docs.append(e.as_dict(pos, length))
+                pos += length
+            if run is not None:
+                _copy_range(sources[run[0]], out, run[1], run[2])
+        finally:
+            for f in sources.values():
+                f.close()
+    return out_docs
+
+
+def _copy_range(src, dst, offset: int, length: int) -> None:
+    dst.flush()
+    done = 0
+    if hasattr(os, "copy_file_range"):
+        try:
+            while done < length:
+                n = os.copy_file_range(src.fileno(), dst.fileno(), length - done, offset + done)
+                if n == 0:
+                    break
+                done += n
+            if done == length:
+                return
+        except OSError:
+            pass
+    src.seek(offset + done)
+    left = length - done
+    while left > 0:
+        chunk = src.read(min(left, 1 << 22))
+        if not chunk:
+            raise CorpusError(f"graph.nq is shorter than its manifest says (offset {offset + length})")
+        dst.write(chunk)
+        left -= len(chunk)
+
+
+def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: dict, union: Path) -> None:
+    """Keep the Oxigraph store equal to the merged graph: apply the lines that entered and left it,
+    or (re)load it from the union file."""
+    try:
+        import pyoxigraph as ox
+    except ImportError as e:
+        raise CorpusError("the corpus store needs pyoxigraph: pip install 'policykg[store]', "
+                          "or build with --no-store") from e
+    dirty.touch()
+    if not incremental and store_dir.exists():
+        shutil.rmtree(store_dir)
+    s = ox.Store(str(store_dir))
+    nt = ox.RdfFormat.N_TRIPLES
+    try:
+        # parse() keeps blank-node labels (Store.load would rename them), so the list cells
+        # stay the nodes that graph.ttl and later builds name
+        if incremental:
+            gone = "".join(line + "\n" for line in changes.get("removed", ()))
+            for t in ox.parse(gone.encode("utf-8"), format=nt, lenient=True):
+                s.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
+            new = "".join(line + "\n" for line in changes.get("added", ()))
+            if new:
+                s.extend(ox.parse(new.encode("utf-8"), format=nt, lenient=True))
+        elif union.stat().st_size:
+            import itertools
+            quads = ox.parse(path=str(union), format=nt, lenient=True)
+            while True:     # in chunks: one bulk load of millions of triples holds them all in memory
+                chunk = list(itertools.islice(quads, _StoreFeeder.CHUNK))
+                if not chunk:
+                    break
+                s.bulk_extend(chunk)
+        s.flush()
+    finally:
+        del s
+
+
+def _write_html(out: Path, triples: int) -> None:
+    """``graph.html`` of a small graph (a big one would not be readable as one page anyway)."""
+    target = out / "graph.html"
+    if triples > HTML_MAX_TRIPLES:
+        if target.exists():
+            target.unlink()
+        return
+    try:
+        from .graph.html_view import to_html
+    except ImportError:
+        return
+    from rdflib import Graph
+
+    from .graph.build import bind_prefixes
+    from .graph.turtle import write_text_atomic
+    g = bind_prefixes(Graph())
+    g.parse(out / "graph.ttl", format="turtle")
+    write_text_atomic(target, to_html(g))
+
+
+# ----------------------------------------------------------------------------- reading a corpus
+
+class Corpus:
+    """A corpus directory written by :func:`build_corpus`.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "a.txt").write_text("3月1日，肥城市召开政法队伍教育整顿动员部署会议。", encoding="utf-8")
+    >>> _ = build_corpus([d / "a.txt"], d / "out", jobs=1, html=False)
+    >>> c = Corpus(d / "out")
+    >>> [r["label"].value for r in c.query("SELECT ?label WHERE { ?m a pk:Meeting ; rdfs:label ?label }")]
+    ['政法队伍教育整顿动员部署会议']
+    >>> len(c.documents())
+    1
+    """
+
+    def __init__(self, outdir):
+        self.outdir = Path(outdir)
+        m = _read_manifest(self.outdir)
+        if m is None:
+            raise CorpusError("no corpus here (no valid manifest.json; build it with policykg build)",
+                              source=str(self.outdir))
+        self.manifest = m
+        self._store = None
+
+    @property
+    def turtle_path(self) -> Path:
+        return self.outdir / "graph.ttl"
+
+    @property
+    def nquads_path(self) -> Path:
+        return self.outdir / "graph.nq"
+
+    def documents(self) -> list[dict]:
+        """Per document: ``source``, ``id``, ``graph`` (its named graph), ``quads``, ``report``."""
+        return [{k: d[k] for k in ("source", "id", "graph", "quads", "report")} for d in self.manifest["documents"]]
+
+    def store(self):
+        """The Oxigraph store of the corpus, opened read-only."""
+        if self._store is None:
+            import pyoxigraph as ox
+            path = self.outdir / "store"
+            if not path.is_dir() or (self.outdir / STATE / DIRTY).exists() or not self.manifest.get("store"):
+                raise CorpusError("the corpus has no up-to-date store (it was built with --no-store, or a build "
+                                  "was interrupted): build again", source=str(self.outdir))
+            self._store = ox.Store.read_only(str(path))
+        return self._store
+
+    def query(self, sparql: str):
+        """Run SPARQL over the merged graph; the ontology's prefixes are predeclared."""
+        from .graph.query import prologue
+        try:
+            return self.store().query(prologue() + sparql, use_default_graph_as_union=True)
+        except SyntaxError as e:
+            from .extract.errors import QueryError
+            raise QueryError(f"SPARQL syntax error: {e}") from e
+
+    def graph_of(self, source: str) -> str | None:
+        """The named graph IRI of the document read from ``source``."""
+        for d in self.manifest["documents"]:
+            if d["source"] == source:
+                return d["graph"]
+        return None
+
+    def iter_graphs(self) -> Iterator[tuple[str, str]]:
+        """``(graph IRI, N-Triples text)`` per document, read from ``graph.nq`` in order."""
+        from .graph.nquads import triple_line
+        with open(self.nquads_path, "rb") as f:
+            for d in self.manifest["documents"]:
+                f.seek(d["offset"])
+                block = f.read(d["length"]).decode("utf-8")
+                yield d["graph"], "".join(triple_line(q) + "\n" for q in block.splitlines())

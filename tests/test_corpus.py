@@ -1,0 +1,419 @@
+"""Corpus builds: the merged graph, named graphs, incremental rebuilds, parallel workers, inputs.
+
+The corpus path (workers → sorted N-Triples lines → streamed Turtle) must give the bytes the
+rdflib path gives (``policykg.build(...).to_turtle()``), whatever the number of workers, and an
+incremental rebuild must give the bytes of a clean one.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import policykg
+from policykg.corpus import Corpus, build_corpus, graph_iri
+from policykg.graph.merge import DeltaSorter, _Sorted, apply_delta, read_counted
+from policykg.graph.nquads import document_lines, escape_string, nt_lines, triple_line, unescape_string
+from policykg.graph.turtle import to_turtle
+from policykg.graph.turtle_lines import BNodeIndex, turtle_from_lines
+
+from conftest import FIXTURES, dev_texts
+
+ARTICLE = (FIXTURES / "dev05.txt").read_text(encoding="utf-8")
+OUTPUTS = ("graph.ttl", "graph.nq", "report.json", ".policykg/union.tsv", ".policykg/bnodes.tsv")
+
+
+def cli() -> list[str]:
+    script = Path(sys.executable).with_name("policykg")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "policykg.cli"]
+
+
+def variant(n: int) -> str:
+    """The fixture article with one more sentence: a document of its own that shares most facts."""
+    return ARTICLE.rstrip("\n") + f"\n\n会议要求，第{n}项工作要抓紧落实。\n"
+
+
+def corpus_dir(root: Path, n: int = 6) -> Path:
+    src = root / "articles"
+    (src / "sub dir 子目录").mkdir(parents=True)
+    shutil.copy(FIXTURES / "dev13.html", src / "dev13.html")
+    shutil.copy(FIXTURES / "dev14.txt", src / "sub dir 子目录" / "报道 14.txt")
+    for i in range(n):
+        (src / ("sub dir 子目录" if i % 2 else ".") / f"v{i}.txt").write_text(variant(i), encoding="utf-8")
+    return src
+
+
+def same_outputs(a: Path, b: Path, names=OUTPUTS) -> None:
+    for name in names:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+# -- the Turtle writer: the bytes of graph.turtle.to_turtle ---------------------------------------------
+
+def test_turtle_from_lines_matches_to_turtle_on_every_dev_article():
+    texts = dev_texts() or [FIXTURES / "dev05.txt", FIXTURES / "dev13.html", FIXTURES / "dev14.txt"]
+    for path in texts:
+        kg = policykg.build([path])
+        assert turtle_from_lines(nt_lines(kg.graph)) == to_turtle(kg.graph), path
+    kg = policykg.build(texts)
+    assert turtle_from_lines(nt_lines(kg.graph)) == to_turtle(kg.graph)
+
+
+_text = st.text(alphabet=st.sampled_from(list('ab"\\\n\r\t\x01\x7f会议 #\'é') + ["\u3000", "\ud7ff"]), max_size=6)
+_iri = st.sampled_from(["https://w3id.org/policykg/id/item/task-1", "https://w3id.org/policykg/id/item/task-2",
+                        "https://w3id.org/policykg#Meeting", "https://w3id.org/policykg/id/meeting/a/b",
+                        "http://example.org/x.", "http://example.org/y-z", "https://w3id.org/policykg#count"])
+
+
+@st.composite
+def graphs(draw):
+    from rdflib import BNode, Graph, Literal, URIRef
+    from rdflib.namespace import RDF, XSD
+    g = Graph()
+    subjects = [URIRef(i) for i in draw(st.lists(_iri, min_size=1, max_size=4))]
+    preds = [RDF.type, URIRef("https://w3id.org/policykg#label"), URIRef("https://w3id.org/policykg#item"),
+             URIRef("http://example.org/p"), URIRef("http://example.org/p2")]
+    objects = st.one_of(
+        _iri.map(URIRef),
+        _text.map(Literal),
+        _text.map(lambda t: Literal(t, lang="zh")),
+        st.integers(-5, 5).map(Literal),
+        st.booleans().map(Literal),
+        _text.map(lambda t: Literal(t, datatype=XSD.token)),
+        st.sampled_from(["2021-03-01", "x"]).map(lambda t: Literal(t, datatype=XSD.date)),
+    )
+    for s in subjects:
+        for _ in range(draw(st.integers(1, 6))):
+            g.add((s, draw(st.sampled_from(preds)), draw(objects)))
+    # lists, well-formed or not, shared or not
+    for k in range(draw(st.integers(0, 2))):
+        head = BNode(f"L{k}")
+        g.add((draw(st.sampled_from(subjects)), URIRef("https://w3id.org/policykg#itemList"), head))
+        node = head
+        items = draw(st.lists(_iri.map(URIRef), min_size=1, max_size=3))
+        for i, item in enumerate(items):
+            g.add((node, RDF.first, item))
+            nxt = RDF.nil if i == len(items) - 1 else BNode(f"L{k}x{i + 1}")
+            g.add((node, RDF.rest, nxt))
+            node = nxt
+        if draw(st.booleans()):
+            g.add((draw(st.sampled_from(subjects)), URIRef("http://example.org/p"), head))
+    return g
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(graphs())
+def test_turtle_from_lines_matches_to_turtle_on_random_graphs(g):
+    assert turtle_from_lines(nt_lines(g)) == to_turtle(g)
+
+
+@given(st.text())
+def test_string_escapes_round_trip(s):
+    assert unescape_string(escape_string(s)) == s
+    from policykg.graph.turtle import escape_string as turtle_escape
+    assert escape_string(s) == turtle_escape(s)
+
+
+# -- the sorted-file splice --------------------------------------------------------------------------------
+
+def _lines_of(doc: int, rng: random.Random) -> list[str]:
+    shared = [f"<http://x/s{rng.randrange(40):03d}> <http://x/p> \"v{rng.randrange(3)}\" ." for _ in range(5)]
+    own = [f"<http://x/d{doc:03d}-{i}> <http://x/q> <http://x/s{rng.randrange(40):03d}> ." for i in range(4)]
+    return sorted(set(shared + own))
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.sets(st.integers(0, 30), max_size=25), min_size=2, max_size=4), st.integers(0, 10**6))
+def test_incremental_splice_equals_clean(tmp_path_factory, states, seed):
+    """Each state is a set of documents; going from state to state by deltas gives the clean files."""
+    rng = random.Random(seed)
+    docs = {d: _lines_of(d, rng) for d in range(31)}
+    tmp = tmp_path_factory.mktemp("splice")
+    union = turtle = None
+    current: set = set()
+    for k, wanted in enumerate(states):
+        ds = DeltaSorter(tmp / f"runs{k}", limit=7)           # tiny: spills to disk
+        for d in wanted - current:
+            ds.add(docs[d], 1)
+        for d in current - wanted:
+            ds.add(docs[d], -1)
+        new_u, new_t = tmp / f"u{k}", tmp / f"t{k}.ttl"
+        _Sorted.WINDOW, _Sorted.CHUNK = 64, 256                 # tiny: gallops and bisects
+        try:
+            apply_delta(union, turtle, new_u, new_t, ds.groups(), BNodeIndex())
+        finally:
+            _Sorted.WINDOW, _Sorted.CHUNK = 1 << 15, 1 << 22
+        union, turtle, current = new_u, new_t, set(wanted)
+        all_lines = sorted(line for d in current for line in docs[d])
+        clean = DeltaSorter(tmp / f"clean{k}")
+        clean.add(all_lines, 1)
+        apply_delta(None, None, tmp / f"cu{k}", tmp / f"ct{k}.ttl", clean.groups(), BNodeIndex())
+        assert new_u.read_bytes() == (tmp / f"cu{k}").read_bytes()
+        assert new_t.read_bytes() == (tmp / f"ct{k}.ttl").read_bytes()
+        assert new_t.read_text() == turtle_from_lines(sorted(set(all_lines)))
+        assert dict(read_counted(new_u)) == {line: all_lines.count(line) for line in set(all_lines)}
+
+
+# -- the corpus path against the rdflib path --------------------------------------------------------------
+
+def test_single_article_bytes_equal_the_python_api(tmp_path):
+    for path in [FIXTURES / "dev05.txt", FIXTURES / "dev13.html"]:
+        out = tmp_path / path.stem
+        r = subprocess.run([*cli(), "build", str(path), "-o", str(out), "--no-html"], capture_output=True,
+                           text=True, timeout=300)
+        assert r.returncode == 0, r.stderr
+        assert (out / "graph.ttl").read_text(encoding="utf-8") == policykg.build([path]).to_turtle()
+
+
+def test_corpus_equals_the_python_api_and_merges_documents(tmp_path):
+    src = corpus_dir(tmp_path)
+    r = build_corpus([src], tmp_path / "out", jobs=1, html=False)
+    assert r.failures == [] and r.built == 8 and r.documents == 8
+    kg = policykg.build([src])
+    assert (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8") == kg.to_turtle()
+    assert r.triples == len(kg.graph)
+    # the variants share their meetings, localities and formulations: merged, not repeated
+    assert r.quads > r.triples
+    report = json.loads((tmp_path / "out" / "report.json").read_text(encoding="utf-8"))
+    assert [d["source"] for d in report["documents"]] == [d.source for d in kg.documents]
+
+
+def test_named_graphs_hold_each_document_and_their_union_is_the_merged_graph(tmp_path):
+    import pyoxigraph as ox
+    src = corpus_dir(tmp_path)
+    build_corpus([src], tmp_path / "out", jobs=1, html=False)
+    out = tmp_path / "out"
+    per_graph: dict = {}
+    for q in ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS):
+        per_graph.setdefault(q.graph_name.value, set()).add(str(ox.Triple(q.subject, q.predicate, q.object)))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert {d["graph"]: d["quads"] for d in manifest["documents"]} == {g: len(t) for g, t in per_graph.items()}
+    assert [d["graph"] for d in manifest["documents"]] == [graph_iri(d["source"]) for d in manifest["documents"]]
+    merged = {str(t) for t in ox.parse(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE)}
+    union = set().union(*per_graph.values())
+    assert len(merged) == len(union) == manifest["triples"]
+    # each document's own lines, as the worker made them
+    doc = policykg.build([src / "dev13.html"]).documents[0]
+    x = policykg.extract_document(doc)
+    assert len(per_graph[graph_iri(str(src / "dev13.html"))]) == len(document_lines(doc, x))
+
+
+def test_store_answers_like_rdflib(tmp_path):
+    src = corpus_dir(tmp_path)
+    build_corpus([src], tmp_path / "out", jobs=1, html=False)
+    q = "SELECT ?m ?label WHERE { ?m a pk:Meeting ; rdfs:label ?label } ORDER BY ?m ?label"
+    local = [(r["m"].value, r["label"].value) for r in Corpus(tmp_path / "out").query(q)]
+    expected = [(str(r.m), str(r.label)) for r in policykg.build([src]).query(q)]
+    assert local == expected and local
+
+
+def test_jobs_2_gives_the_bytes_of_jobs_1(tmp_path):
+    src = corpus_dir(tmp_path, n=12)
+    one = build_corpus([src], tmp_path / "one", jobs=1, html=False)
+    two = build_corpus([src], tmp_path / "two", jobs=2, html=False)
+    assert one.built == two.built == 14
+    same_outputs(tmp_path / "one", tmp_path / "two")
+
+
+# -- incremental builds ------------------------------------------------------------------------------------
+
+@pytest.fixture(params=["splice", "partitions"])
+def rebuild_mode(request, monkeypatch):
+    """Incremental builds either splice the changes into the old files, or (when much changed)
+    rewrite everything in key ranges formatted in parallel; both must give the clean bytes."""
+    from policykg.corpus import _Build
+    if request.param == "splice":
+        monkeypatch.setattr(_Build, "FULL_REBUILD", 10.0)
+    else:
+        monkeypatch.setattr(_Build, "FULL_REBUILD", 0.0)
+        monkeypatch.setattr(_Build, "PARTITIONS", 5)
+        monkeypatch.setattr(_Build, "PARTITION_SAMPLE", 300)
+    return request.param
+
+
+def test_many_partitions_give_the_bytes_of_one(tmp_path, monkeypatch):
+    from policykg.corpus import _Build
+    src = corpus_dir(tmp_path, n=10)
+    build_corpus([src], tmp_path / "one", jobs=1, html=False)
+    monkeypatch.setattr(_Build, "PARTITIONS", 7)
+    monkeypatch.setattr(_Build, "PARTITION_SAMPLE", 200)
+    build_corpus([src], tmp_path / "many", jobs=2, html=False)
+    same_outputs(tmp_path / "one", tmp_path / "many")
+    assert len(list((tmp_path / "one").glob(".policykg/tmp"))) == 0
+
+
+def test_incremental_rebuild_equals_a_clean_build(tmp_path, rebuild_mode):
+    src = corpus_dir(tmp_path, n=10)
+    out = tmp_path / "out"
+    first = build_corpus([src], out, jobs=2, html=False)
+    assert first.clean and first.built == 12
+    again = build_corpus([src], out, jobs=2, html=False)
+    assert (again.clean, again.built, again.skipped, again.removed) == (False, 0, 12, 0)
+
+    (src / "v2.txt").write_text(variant(2) + "\n会议强调，要压实责任。\n", encoding="utf-8")   # changed
+    (src / "sub dir 子目录" / "v3.txt").unlink()                                             # gone
+    (src / "dev13.html").unlink()                                                          # gone (lists!)
+    (src / "new.txt").write_text(variant(99), encoding="utf-8")                            # new
+    inc = build_corpus([src], out, jobs=2, html=False)
+    assert (inc.clean, inc.built, inc.removed) == (False, 2, 3)
+    clean = build_corpus([src], tmp_path / "clean", jobs=1, html=False)
+    same_outputs(out, tmp_path / "clean")
+    assert (out / "graph.ttl").read_text(encoding="utf-8") == policykg.build([src]).to_turtle()
+    # and the store follows
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert int(next(iter(Corpus(out).query(q)))["n"].value) == clean.triples
+
+    # back to the first state: the removed documents come back
+    (src / "new.txt").unlink()
+    shutil.copy(FIXTURES / "dev13.html", src / "dev13.html")
+    (src / "sub dir 子目录" / "v3.txt").write_text(variant(3), encoding="utf-8")
+    (src / "v2.txt").write_text(variant(2), encoding="utf-8")
+    build_corpus([src], out, jobs=1, html=False)
+    build_corpus([src], tmp_path / "clean2", jobs=1, html=False)
+    same_outputs(out, tmp_path / "clean2")
+
+
+def test_a_changed_published_default_or_damaged_state_starts_clean(tmp_path):
+    src = corpus_dir(tmp_path, n=2)
+    out = tmp_path / "out"
+    build_corpus([src], out, jobs=1, html=False)
+    assert build_corpus([src], out, jobs=1, html=False, published="2021-03-05").clean
+    (out / "graph.nq").write_bytes((out / "graph.nq").read_bytes()[:-10])   # not what the manifest says
+    r = build_corpus([src], out, jobs=1, html=False, published="2021-03-05")
+    assert r.clean and r.built == 4
+
+
+def test_killed_build_leaves_the_previous_outputs_whole(tmp_path):
+    """SIGKILL at several points of a build: the previous outputs stay loadable, the next build recovers."""
+    import pyoxigraph as ox
+    src = corpus_dir(tmp_path, n=40)
+    out = tmp_path / "out"
+    r = subprocess.run([*cli(), "build", str(src), "-o", str(out), "--jobs", "2", "--no-html"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    before = {n: (out / n).read_bytes() for n in ("graph.ttl", "graph.nq", "manifest.json")}
+    for n in range(40):
+        (src / ("sub dir 子目录" if n % 2 else ".") / f"v{n}.txt").write_text(variant(n + 100), encoding="utf-8")
+    for delay in (0.3, 1.0, 2.0):
+        p = subprocess.Popen([*cli(), "build", str(src), "-o", str(out), "--jobs", "2", "--no-html"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(delay)
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+        for name in ("graph.ttl", "graph.nq"):
+            fmt = ox.RdfFormat.TURTLE if name.endswith("ttl") else ox.RdfFormat.N_QUADS
+            assert sum(1 for _ in ox.parse(path=str(out / name), format=fmt)) > 0
+        if (out / "graph.ttl").read_bytes() == before["graph.ttl"]:
+            assert (out / "manifest.json").read_bytes() == before["manifest.json"]
+    r = subprocess.run([*cli(), "build", str(src), "-o", str(out), "--jobs", "2", "--no-html"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    build_corpus([src], tmp_path / "clean", jobs=1, html=False)
+    same_outputs(out, tmp_path / "clean")
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert int(next(iter(Corpus(out).query(q)))["n"].value) == json.loads(
+        (out / "manifest.json").read_text())["triples"]
+
+
+# -- inputs ----------------------------------------------------------------------------------------------
+
+def test_jsonl_records_globs_and_standard_input(tmp_path):
+    corpus = tmp_path / "c.jsonl"
+    corpus.write_text("\n".join([
+        json.dumps({"id": "a", "text": variant(1), "published": "2021-07-07", "url": "https://example.org/a"},
+                   ensure_ascii=False),
+        json.dumps({"id": "b", "html": (FIXTURES / "dev13.html").read_text(encoding="utf-8"), "title": "标题"},
+                   ensure_ascii=False),
+        "",
+        json.dumps({"text": variant(2)}, ensure_ascii=False),
+        '{"text": 3}',
+    ]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    r = subprocess.run([*cli(), "build", str(corpus), "-", str(FIXTURES / "dev1*.*"), "-o", str(out), "--no-html",
+                        "--jobs", "1"], input=variant(3), capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1, r.stderr
+    report = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    sources = [d["source"] for d in report["documents"]]
+    assert sources == [f"{corpus}#a", f"{corpus}#b", f"{corpus}:4", "<stdin>",
+                       str(FIXTURES / "dev13.html"), str(FIXTURES / "dev14.txt")]
+    by_source = {d["source"]: d for d in report["documents"]}
+    assert by_source[f"{corpus}#a"]["published"] == "2021-07-07"
+    assert by_source[f"{corpus}#b"]["title"] == "标题"
+    (e,) = [json.loads(line) for line in (out / "errors.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert e["source"] == f"{corpus}:5" and "'text' is a JSON int" in e["error"]
+    # the same through the Python API
+    kg = policykg.build([corpus])
+    assert [d.source for d in kg.documents] == sources[:3]
+    assert [f.source for f in kg.failures] == [f"{corpus}:5"]
+
+
+def test_jsonl_on_standard_input(tmp_path):
+    lines = "".join(json.dumps({"id": str(i), "text": variant(i)}, ensure_ascii=False) + "\n" for i in range(3))
+    r = subprocess.run([*cli(), "build", "-", "-o", str(tmp_path / "out"), "--no-html", "--jobs", "1"],
+                       input=lines, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    docs = Corpus(tmp_path / "out").documents()
+    assert [d["source"] for d in docs] == ["<stdin>#0", "<stdin>#1", "<stdin>#2"]
+
+
+def test_usage_errors(tmp_path):
+    (tmp_path / "a.txt").write_text(variant(1), encoding="utf-8")
+    for args in (["--jobs", "0"], ["--scheduler", "tcp://a:1", "--dask", "local"], ["-", "-"]):
+        r = subprocess.run([*cli(), "build", str(tmp_path / "a.txt"), "-o", str(tmp_path / "out"), *args],
+                           capture_output=True, text=True, timeout=120, input="")
+        assert r.returncode == 2, (args, r.stderr)
+        assert not (tmp_path / "out" / "graph.ttl").exists()
+
+
+def test_a_second_build_into_the_same_directory_is_refused_while_one_runs(tmp_path):
+    (tmp_path / "a.txt").write_text(variant(1), encoding="utf-8")
+    out = tmp_path / "out"
+    (out / ".policykg").mkdir(parents=True)
+    with open(out / ".policykg" / "lock", "a+") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        r = subprocess.run([*cli(), "build", str(tmp_path / "a.txt"), "-o", str(out), "--no-html"],
+                           capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "another build" in r.stderr
+    assert not (out / "graph.ttl").exists()
+
+
+def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path):
+    src = corpus_dir(tmp_path, n=2)
+    quiet = subprocess.run([*cli(), "build", str(src), "-o", str(tmp_path / "a"), "--no-html", "--jobs", "1"],
+                           capture_output=True, text=True, timeout=300)
+    assert quiet.returncode == 0
+    assert quiet.stderr.count("\n") == 1 and "built 4 document(s)" in quiet.stderr
+    shown = subprocess.run([*cli(), "build", str(src), "-o", str(tmp_path / "b"), "--no-html", "--jobs", "1",
+                            "--progress"], capture_output=True, text=True, timeout=300)
+    assert shown.returncode == 0
+    assert "docs/s" in shown.stderr and "4/4" in shown.stderr
+
+
+def test_html_is_written_for_a_small_corpus(tmp_path):
+    pytest.importorskip("pyvis")
+    out = tmp_path / "out"
+    build_corpus([FIXTURES / "dev05.txt"], out, jobs=1)
+    if not (out / "graph.html").exists():
+        pytest.skip("graph.html_view is not part of this checkout")
+    assert "<html" in (out / "graph.html").read_text(encoding="utf-8")[:500].lower()
+
+
+@pytest.mark.parametrize("name", ["policykg.corpus", "policykg.inputs", "policykg.push", "policykg.api",
+                                  "policykg.graph.nquads", "policykg.graph.turtle_lines", "policykg.graph.merge",
+                                  "policykg.graph.gsp"])
+def test_doctests(name):
+    import doctest
+    import importlib
+    result = doctest.testmod(importlib.import_module(name), optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
