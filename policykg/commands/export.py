@@ -18,7 +18,7 @@ NETWORK = {"graphml": ".graphml", "nodelink": ".json", "cytoscape": ".cyjs"}
 
 
 def add_parser(sub):
-    from ..graph.rdf_export import RdfFormat
+    from ..graph.formats import RdfFormat
     choices = [f.value for f in RdfFormat] + list(NETWORK)
     p = sub.add_parser("export", help="convert a graph to another RDF or network format",
                        description="Write a saved graph in another format: RDF (Turtle, N-Triples, N-Quads, "
@@ -36,7 +36,7 @@ def add_parser(sub):
 def _format(args):
     from pathlib import Path
 
-    from ..graph.rdf_export import RdfFormat
+    from ..graph.formats import RdfFormat
     if args.format:
         return args.format if args.format in NETWORK else RdfFormat(args.format)
     suffix = Path(args.out).suffix.lower()
