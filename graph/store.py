@@ -30,7 +30,7 @@ __all__ = ["nt_term", "ntriples_lines", "to_store", "load_store", "from_oxigraph
 
 _XSD_STRING = str(XSD.string)
 _NT_ESC = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
-_NT_NEEDS = re.compile(r'[\\"\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f]')
+_NT_NEEDS = re.compile('[\\\\"\n\r\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]')
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 OXIGRAPH_FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES", ".nq": "N_QUADS", ".trig": "TRIG",

@@ -1042,4 +1042,4 @@ class Corpus:
             for d in self.manifest["documents"]:
                 f.seek(d["offset"])
                 block = f.read(d["length"]).decode("utf-8")
-                yield d["graph"], "".join(triple_line(q) + "\n" for q in block.splitlines())
+                yield d["graph"], "".join(triple_line(q) + "\n" for q in block.split("\n") if q)

@@ -94,7 +94,7 @@ def push_corpus(outdir, endpoint: str, *, user: str | None = None, password: str
             f.seek(d["offset"])
             block = f.read(d["length"]).decode("utf-8")
         from .graph.nquads import triple_line
-        body = "".join(triple_line(q) + "\n" for q in block.splitlines()).encode("utf-8")
+        body = "".join(triple_line(q) + "\n" for q in block.split("\n") if q).encode("utf-8")
         gs.put(d["graph"], body)
         return d
 

@@ -181,8 +181,6 @@ def test_turtle_writer_escapes_iris(iri):
 LINE_BREAKS = "a\u2028b\u2029c\x85d\x1ce\x1df\x1eg\x0bh\x0ci\rj"
 
 
-@pytest.mark.xfail(strict=False, reason="the Turtle and N-Triples writers leave U+2028, U+2029 and U+0085 raw: "
-                                        "legal RDF, but str.splitlines() (used on N-Quads blocks) splits there")
 def test_one_triple_a_line_under_any_line_splitter():
     """Documents never hold these characters (the reader turns them into line feeds); other graphs may."""
     try:
