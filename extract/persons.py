@@ -94,6 +94,9 @@ def _names_after(s: str, e: int, cue_pat, surnames=frozenset()) -> list[tuple[in
         found = None
         if not _NAME_CHAR.match(s, pos) or s[pos] in "·•":
             break
+        # no cue within reach: no name here (saves trying every length)
+        if not cue_pat.search(s, pos + 2, pos + 13) and not s.startswith("，", pos + 2) and "，" not in s[pos + 2:pos + 4]:
+            break
         for k in range(2, 13):
             b = pos + k
             if b > len(s) or not _NAME_CHAR.match(s, b - 1):

@@ -9,10 +9,12 @@ paragraph's end.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 _LEAD = re.compile(r"(?:会上|最后|同时|此外|随后|会议最后|最后，会议)，?")
 _ADVERB = r"(?:还|也|同时|进一步|再次|最后|着重|特别|明确|充分|首先|会上|在会上|回应|回答|补充|强调并)?"
 _AFTER_NAME = r"(?:同志)?(?:在[^，。；！？\n]{1,14}?(?:时|中|上|后)|[^，。；！？\n]{2,10}?后)?"
+_REACH = 64   # the longest speaker, titles and 在…时 phrase before a verb
 _NOT_AFTER_VERB = ("的", "了", "精神", "部署", "上来", "和", "下")
 
 
@@ -37,6 +39,7 @@ def find_statements(s: str, rules, paragraphs, person_names: list[str]) -> list[
     titled = rf"(?:[^，。；：！？\n、“”]{{0,24}}?(?:{title})、)*(?:[^，。；：！？\n、“”]{{0,24}}?(?:{title}))"
     speaker = rf"(?P<meeting>会议|全会|大会)|(?:{titled})?(?P<person>{name_alt})|(?P<pron>{pron})"
     pat = re.compile(rf"(?:{_LEAD.pattern})?(?:{speaker}){_AFTER_NAME}{_ADVERB}(?P<verb>{verb})")
+    verb_rx = rules.pattern("verb")
     out: list[StatementMention] = []
     for para in paragraphs:
         starts = {para.start}
@@ -45,7 +48,12 @@ def find_statements(s: str, rules, paragraphs, person_names: list[str]) -> list[
         # a person may also speak after a leading clause (针对记者提问，陈立新回应说)
         commas = {para.start + m.end() for m in re.finditer("，", s[para.start:para.end])}
         found = []
+        # anchor on the verbs: a clause is tried only when a speech verb follows within reach
+        verbs = [v.start() for v in verb_rx.finditer(s, para.start, para.end)]
         for st in sorted(starts | commas):
+            k = bisect_left(verbs, st)
+            if k == len(verbs) or verbs[k] - st > _REACH:
+                continue
             m = pat.match(s, st, para.end)
             if not m or (st in commas and st not in starts and m.group("meeting")):
                 continue
