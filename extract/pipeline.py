@@ -454,7 +454,12 @@ class _Reader:
                     name = name_of.get(st.person, st.person)
                 if not name:
                     continue
-                speaker_person = self._person_key(name, st.start)
+                # the person as a fact: named in this section, else wherever the article names them
+                keys = [k for k in dict.fromkeys(self._person_key(p.name, p.start) for p in persons if p.name == name)]
+                here = self._person_key(name, st.start)
+                if not keys:
+                    continue
+                speaker_person = here if here in keys else keys[0]
             verb = st.verb
             out.append(Statement(id=f"s{n + 1}", verb=verb, speaker_meeting=speaker_meeting,
                                  speaker_person=speaker_person, meeting=meeting.id if meeting else None,
