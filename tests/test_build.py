@@ -172,3 +172,15 @@ def test_wheel_maps_the_top_level_folders_into_one_namespace(tmp_path):
                  "policykg/ontology/policykg.ttl", "policykg/ontology/shapes.ttl"):
         assert must in names, must
     assert not any(n.startswith(("extract/", "graph/", "ontology/")) for n in names)
+
+
+def test_build_writes_the_other_rdf_formats_on_request(tmp_path):
+    r = build_cli([FIXTURES / "dev05.txt"], tmp_path / "o", "--no-html", "--format", "trig", "--format", "jsonld",
+                  "--format", "rdfxml", "--format", "ntriples")
+    assert r.returncode == 0, r.stderr
+    ref = rdflib.Graph().parse(tmp_path / "o" / "graph.ttl", format="turtle")
+    for name, fmt in (("graph.nt", "nt"), ("graph.jsonld", "json-ld"), ("graph.rdf", "xml")):
+        assert isomorphic(rdflib.Graph().parse(tmp_path / "o" / name, format=fmt), ref), name
+    ds = rdflib.Dataset()
+    ds.parse(tmp_path / "o" / "graph.trig", format="trig")
+    assert len({c for *_, c in ds.quads((None, None, None, None))}) >= 1

@@ -52,6 +52,11 @@ def add_parser(sub):
     bar.add_argument("--progress", action="store_true", default=None,
                      help="show a progress bar (default: when standard error is a terminal)")
     bar.add_argument("--no-progress", dest="progress", action="store_false", help="never show a progress bar")
+    from ..graph.formats import RdfFormat
+    p.add_argument("--format", action="append", default=[], metavar="FORMAT",
+                   choices=[f.value for f in RdfFormat] + ["ttl", "nt", "nq", "json-ld", "rdf", "xml"],
+                   help="also write graph.<suffix> in this RDF format (repeatable): ntriples, trig, jsonld, "
+                        "rdfxml; graph.ttl and graph.nq are always written")
     return p
 
 
@@ -88,4 +93,17 @@ def run(args) -> int:
     if r.failures:
         summary += f"; {len(r.failures)} failed (see {args.out}/errors.jsonl)"
     print(summary, file=sys.stderr)
+    if args.format and r.documents:
+        # the other RDF formats, written from the build directory (graph.nq keeps a graph per document)
+        from ..graph.formats import RdfFormat
+        from ..graph.io import load_graph
+        from ..graph.query import graph_file
+        from ..graph.rdf_export import write_rdf
+        from pathlib import Path
+        wanted = [RdfFormat.parse(f) for f in args.format]
+        others = [f for f in dict.fromkeys(wanted) if f not in (RdfFormat.TURTLE, RdfFormat.NQUADS)]
+        if others:
+            g = load_graph(graph_file(args.out))
+            for f in others:
+                print(f"wrote {write_rdf(g, Path(args.out) / f'graph{f.suffix}', f)}", file=sys.stderr)
     return r.exit_status
