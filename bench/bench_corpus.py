@@ -89,6 +89,34 @@ def side_by_side(corpus: Path, limit: int, rounds: int) -> dict:
             "mbps": {k: mb / v for k, v in cpu.items()}}
 
 
+def breakdown(corpus: Path, limit: int) -> dict:
+    """CPU seconds per MB of text of each step a worker runs, on ``limit`` articles."""
+    from policykg.api import document_report
+    from policykg.extract.document import Document
+    from policykg.extract.pipeline import extract
+    from policykg.graph.build import document_triples
+    from policykg.graph.nquads import nt_lines
+    paths = sorted(corpus.rglob("*.txt"))[:limit]
+    raw = [p.read_bytes() for p in paths]
+    mb = sum(map(len, raw)) / 1e6
+    extract(Document.from_bytes(raw[0]))
+
+    def cpu(fn):
+        c = time.process_time()
+        out = fn()
+        return time.process_time() - c, out
+    t_doc, docs = cpu(lambda: [Document.from_bytes(b, source=str(p)) for b, p in zip(raw, paths)])
+    t_ext, xs = cpu(lambda: [extract(d) for d in docs])
+    t_tri, triples = cpu(lambda: [list(document_triples(d, x)) for d, x in zip(docs, xs)])
+    t_nt, lines = cpu(lambda: [nt_lines(t) for t in triples])
+    t_rep, _ = cpu(lambda: [document_report(d, x) for d, x in zip(docs, xs)])
+    n = sum(map(len, lines))
+    return {"mb": mb, "docs": len(docs), "triples_per_mb": n / mb,
+            "s_per_mb": {"read (Document)": t_doc / mb, "extract": t_ext / mb,
+                         "document_triples (rdflib terms)": t_tri / mb, "N-Triples lines": t_nt / mb,
+                         "report": t_rep / mb}}
+
+
 # -- 2-4. builds through the command line ----------------------------------------------------------------
 
 def run_build(corpus: Path, out: Path, jobs: int, *extra: str) -> dict:
@@ -166,6 +194,10 @@ def bench_size(n: int, work: Path, args) -> None:
           f"median of {args.rounds})")
     print(f"  extraction / jieba: {s['mbps']['extract'] / j:.2f}x   (wall clock: "
           f"{s['wall']['jieba'] / s['wall']['extract']:.2f}x)", flush=True)
+    b = breakdown(corpus, min(n, args.sample))
+    steps = "   ".join(f"{k} {v:.2f}" for k, v in b["s_per_mb"].items())
+    print(f"  worker CPU s per MB: {steps}   (jieba {1 / j:.2f}; {b['triples_per_mb']:,.0f} triples per MB)",
+          flush=True)
 
     outs = {}
     for jobs in (1, 2):

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import heapq
 import os
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -36,6 +37,7 @@ from .turtle_lines import BNodeIndex, Formatter, header, line_key, subject_key
 __all__ = ["DeltaSorter", "apply_delta", "read_counted", "split_counted", "BNodeIndex"]
 
 _NS_BYTES = {p.encode(): ns.encode() for p, ns in PREFIXES.items()}
+_NEXT_BLOCK = re.compile(rb"\n[^ ]")
 
 
 # ----------------------------------------------------------------------------- delta
@@ -83,6 +85,22 @@ class DeltaSorter:
             self.buf, self.size = {1: [], -1: []}, 0
             lines.sort(key=line_key)
             yield from _groups_of_sorted(lines)
+            return
+        if not self.runs:                            # in memory, additions and removals: count, then sort
+            from collections import Counter
+            counts = Counter(self.buf[1])
+            counts.subtract(self.buf[-1])
+            self.buf, self.size = {1: [], -1: []}, 0
+            current, group, prefix = None, [], None
+            for line in sorted((line for line, n in counts.items() if n), key=line_key):
+                if prefix is None or not line.startswith(prefix):
+                    if group:
+                        yield current, group
+                    current = line[:line.index(" ")]
+                    prefix, group = current + " ", []
+                group.append((line, counts[line]))
+            if group:
+                yield current, group
             return
         streams = [_read_run(p) for p in self.runs]
         streams.append(self._sorted_counts())
@@ -187,7 +205,7 @@ class _Sorted:
     """
 
     CHUNK = 1 << 22
-    WINDOW = 1 << 15
+    WINDOW = 1 << 18
 
     def __init__(self, path, out, *, blocks: bool):
         self.f = open(path, "rb") if path is not None and Path(path).exists() else None
@@ -265,31 +283,26 @@ class _Sorted:
     def _at_end(self, i: int) -> bool:
         return i >= len(self.buf) and not self._fill(i + 1)
 
-    def copy_until(self, key: bytes, needle: bytes) -> None:
-        """Copy every record whose key is below ``key``; stop at the first that is not.
+    def _locate(self, key: bytes, *, flush: bool) -> int:
+        """The first record from the current position whose key is ``key`` or above.
 
-        ``needle`` is how a record with that key starts (the key as written, then a space):
-        a present key is found by a plain search, an absent one by galloping and bisection.
+        Galloping, then bisection, then a short scan. With ``flush``, the records passed
+        over are copied to the output on the way (and the buffer kept small).
         """
         start = self.pos
         if self._at_end(start) or self._key(start) >= key:
-            return
-        self._fill(start + self.WINDOW)
-        j = self.buf.find(b"\n" + needle, start, start + self.WINDOW)
-        if j >= 0:
-            self._flush(j + 1)
-            return
+            return start
         lo, step = start, self.WINDOW     # key(lo) < key
         while True:
             probe = self._start_at_or_after(lo + step)
-            if self._at_end(probe):
+            if self._at_end(probe) or self._key(probe) >= key:
                 hi = probe
                 break
-            if self._key(probe) >= key:
-                hi = probe
-                break
-            self._flush(probe)      # everything before probe is below key: out it goes
-            lo = self.pos
+            if flush:
+                self._flush(probe)    # everything before probe is below key: out it goes
+                lo = self.pos
+            else:
+                lo = probe
             step = min(step * 2, self.CHUNK)
         while hi - lo > 4096:
             mid = self._start_at_or_after((lo + hi) // 2)
@@ -304,16 +317,57 @@ class _Sorted:
             if self._key(r) >= key:
                 break
             r = self._start_at_or_after(r + 1)
-        self._flush(min(r, hi))
+        return min(r, hi)
 
-    def take(self, key: bytes) -> list[bytes]:
-        """The records whose key is ``key`` at the current position, consumed without copying."""
-        out = []
-        while not self._at_end(self.pos) and self._key(self.pos) == key:
-            nxt = self._start_at_or_after(self.pos + 1)
-            out.append(self.buf[self.pos:nxt])
-            self.pos = nxt
-        return out
+    def copy_until(self, key: bytes, needle: bytes) -> None:
+        """Copy every record whose key is below ``key``; stop at the first that is not.
+
+        ``needle`` is how a record with that key starts (the key as written, then a space):
+        a present key is found by a plain search, an absent one by galloping and bisection.
+        """
+        start = self.pos
+        if self._at_end(start) or self._key(start) >= key:
+            return
+        self._fill(start + self.WINDOW)
+        j = self.buf.find(b"\n" + needle, start, start + self.WINDOW)
+        if j >= 0:
+            self._flush(j + 1)
+            return
+        self._flush(self._locate(key, flush=True))
+
+    def take(self, key: bytes) -> bytes:
+        """The records whose key is ``key`` at the current position (as bytes), consumed without copying."""
+        pos = self.pos
+        if self._at_end(pos) or self._key(pos) != key:
+            return b""
+        buf = self.buf
+        if self.blocks:                 # one block: up to the next line that does not start with a space
+            m = _NEXT_BLOCK.search(buf, pos)
+            while m is None and not self.eof:
+                self._fill(len(buf) + self.CHUNK)
+                buf = self.buf
+                m = _NEXT_BLOCK.search(buf, pos)
+            end = m.end() - 1 if m else len(buf)
+        else:                           # lines that start with the subject: a few, or thousands (a hub)
+            prefix = buf[pos:buf.index(b" ", pos) + 1]
+            end, n = pos, 0
+            while n < 64:
+                j = buf.find(b"\n", end)
+                while j < 0 and not self.eof:
+                    self._fill(len(buf) + self.CHUNK)
+                    buf = self.buf
+                    j = buf.find(b"\n", end)
+                end = len(buf) if j < 0 else j + 1
+                n += 1
+                self._fill(end + len(prefix))
+                buf = self.buf
+                if not buf.startswith(prefix, end):
+                    break
+            else:
+                end = self._locate(key[:-1] + b"\x01", flush=False)   # keys end with U+0000: the next key up
+        data = self.buf[pos:end]
+        self.pos = end
+        return data
 
     def copy_rest(self) -> None:
         if self.f is None:
@@ -363,16 +417,20 @@ def apply_delta(old_union, old_turtle, new_union, new_turtle, groups: Iterable, 
                     lines = delta
                     if lines and min(n for _, n in lines) <= 0:
                         lines = [(line, n) for line, n in lines if n > 0]
-                else:
-                    key = subject_key(s).encode()
-                    U.copy_until(key, s.encode() + b" ")
-                    old = U.take(key)
-                    lines = _recount(old, delta, added, removed)
-                    T.copy_until(key, term(s).encode() + b" ")
-                    T.take(key)
+                    if lines:
+                        fu.write("".join([f"{line} #{n}\n" for line, n in lines]).encode())
+                        text = block(s, [line for line, _ in lines])
+                        if text is not None:
+                            ft.write(text.encode())
+                    continue
+                key = subject_key(s).encode()
+                U.copy_until(key, s.encode() + b" ")
+                data, lines = _recount(U.take(key), delta, added, removed)
+                T.copy_until(key, term(s).encode() + b" ")
+                T.take(key)
                 if lines:
-                    fu.write("".join([f"{line} #{n}\n" for line, n in lines]).encode())
-                    text = block(s, [line for line, _ in lines])
+                    fu.write(data)
+                    text = block(s, lines)
                     if text is not None:
                         ft.write(text.encode())
             U.copy_rest()
@@ -402,21 +460,39 @@ def _with_also(groups, also):
         nxt = next(extra, None)
 
 
-def _recount(old: list[bytes], changes: list[tuple[str, int]], added, removed) -> list[tuple[str, int]]:
-    counts: dict[str, int] = {}
-    for rec in old:
-        line, n = split_counted(rec.decode("utf-8").rstrip("\n"))
-        counts[line] = n
+def _recount(old: bytes, changes: list[tuple[str, int]], added, removed) -> tuple[bytes, list[str]]:
+    """A subject's union records (``line #count``, as bytes) with ``changes`` applied; and its lines.
+
+    Records of one subject are sorted by line, so each change is found by bisection and the
+    unchanged records are never parsed: a subject that thousands of documents share costs
+    little more than one that few share.
+    """
+    from bisect import bisect_left
+    recs = old.split(b"\n")[:-1] if old else []
     for line, n in changes:
-        before = counts.get(line, 0)
-        after = before + n
-        counts[line] = after
-        if added is not None:
-            if before <= 0 < after:
+        lb = line.encode("utf-8")
+        i = bisect_left(recs, lb)
+        mark = lb + b" #"
+        if i < len(recs) and recs[i].startswith(mark):
+            before = int(recs[i][len(mark):])
+            after = before + n
+            if after > 0:
+                recs[i] = mark + str(after).encode()
+            else:
+                del recs[i]
+                if removed is not None and before > 0:
+                    removed.append(line)
+        elif n > 0:
+            recs.insert(i, mark + str(n).encode())
+            if added is not None:
                 added.append(line)
-            elif after <= 0 < before:
-                removed.append(line)
-    return sorted((line, n) for line, n in counts.items() if n > 0)
+    if not recs:
+        return b"", []
+    data = b"\n".join(recs) + b"\n"
+    return data, _COUNT.sub("", data.decode("utf-8")).split("\n")[:-1]
+
+
+_COUNT = re.compile(r" #-?\d+$", re.M)
 
 
 def count_lines(path) -> int:
@@ -485,8 +561,13 @@ class Partitions:
     def _route(self, lines: list[str]) -> None:
         from bisect import bisect_right
         bounds, bufs = self.bounds, self.bufs
-        for line in lines:
-            bufs[bisect_right(bounds, subject_key(line[:line.index(" ")]))].append(line)
+        prefix, buf = None, None
+        for line in lines:          # a document's lines come grouped by subject: one lookup per subject
+            if prefix is None or not line.startswith(prefix):
+                cut = line.index(" ") + 1
+                prefix = line[:cut]
+                buf = bufs[bisect_right(bounds, subject_key(line[:cut - 1]))]
+            buf.append(line)
         self.buffered += len(lines)
         if self.buffered >= self.buffer:
             self._flush()

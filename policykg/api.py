@@ -21,7 +21,8 @@ from .errors import InputError, InputNotFound, OntologyError, PolicyKGError, Rul
 from .extract.document import Document
 from .extract.facts import Extraction
 
-__all__ = ["build", "build_corpus", "open_corpus", "extract_document", "document_report", "KnowledgeGraph",
+__all__ = ["build", "build_corpus", "open_corpus", "extract_document", "document_report", "report_json",
+           "KnowledgeGraph",
            "BuildFailure", "Document", "iter_inputs"]
 
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".text", ".markdown")
@@ -69,8 +70,7 @@ class KnowledgeGraph:
         out = Path(outdir)
         out.mkdir(parents=True, exist_ok=True)
         written = {"turtle": write_text_atomic(out / "graph.ttl", self.to_turtle())}
-        written["report"] = write_text_atomic(
-            out / "report.json", json.dumps(self.report(), ensure_ascii=False, indent=1, sort_keys=True) + "\n")
+        written["report"] = write_text_atomic(out / "report.json", report_json(self.report()))
         errors = out / "errors.jsonl"
         if self.failures:
             written["errors"] = write_text_atomic(errors, "".join(
@@ -85,6 +85,23 @@ class KnowledgeGraph:
             else:
                 written["html"] = write_html(self.graph, out / "graph.html")
         return written
+
+
+def report_json(report: dict) -> str:
+    """``report.json`` text: one line per document and per failure, keys sorted.
+
+    >>> print(report_json({"documents": [{"id": "a", "source": "a.txt"}], "failures": []}), end="")
+    {"documents": [
+     {"id": "a", "source": "a.txt"}
+    ],
+    "failures": [
+    ]}
+    """
+    def rows(items):
+        return ",\n".join(" " + json.dumps(x, ensure_ascii=False, sort_keys=True) for x in items)
+    docs, fails = report.get("documents", []), report.get("failures", [])
+    return ('{"documents": [\n' + rows(docs) + ("\n" if docs else "") + '],\n"failures": [\n' + rows(fails)
+            + ("\n" if fails else "") + "]}\n")
 
 
 def document_report(doc: Document, x: Extraction) -> dict:

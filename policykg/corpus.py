@@ -199,10 +199,14 @@ class _Entry:
     quads: int
     report: dict
     where: tuple = ("old", 0, 0)    # ("old"|"new", offset, length) of its block of N-Quads
+    stat: tuple | None = None       # (size, mtime_ns) of its file when read
 
     def as_dict(self, offset: int, length: int) -> dict:
-        return {"source": self.source, "digest": self.digest, "id": self.id, "graph": self.graph,
-                "quads": self.quads, "offset": offset, "length": length, "report": self.report}
+        d = {"source": self.source, "digest": self.digest, "id": self.id, "graph": self.graph,
+             "quads": self.quads, "offset": offset, "length": length, "report": self.report}
+        if self.stat is not None:
+            d["stat"] = list(self.stat)
+        return d
 
 
 # ----------------------------------------------------------------------------- manifest
@@ -433,7 +437,7 @@ def build_corpus(inputs, outdir, *, jobs: int | None = None, scheduler: str | No
         b = _Build(out, jobs=jobs or _default_jobs(), scheduler=scheduler, published=published, store=store,
                    clean=clean, sort_limit=sort_limit,
                    progress=sys.stderr.isatty() if progress is None else progress)
-        b.read(expand(inputs, stdin=stdin), Unit)
+        b.read(expand(inputs, stdin=stdin, lazy=True), Unit)
         b.merge()
         b.commit()
         if html:
@@ -482,6 +486,7 @@ class _Build:
         self.bnode_delta: dict[str, int] = {}
         self.entries: list = []
         self.slot_of: dict[str, int] = {}
+        self.stats: dict[str, tuple] = {}
         self.failures: list = []
         self.removed: list[dict] = []
         self.frag_path = self.tmp / "new.nq"
@@ -503,17 +508,30 @@ class _Build:
                     continue
                 total += 1
                 prev = self.old_docs.get(item.source)
-                if prev is not None and prev["digest"] == item.digest:
+                if prev is not None and item.stat is not None and prev.get("stat") == list(item.stat):
+                    pass                  # same size and time as when built: not read again
+                elif not item.loaded:
+                    try:
+                        item = item.load()
+                    except PolicyKGError as e:
+                        from .inputs import failure_of
+                        self.failures.append((order, failure_of(item.source, e)))
+                        if prev is not None:
+                            self.removed.append(prev)
+                        continue
+                if prev is not None and (prev["digest"] == item.digest or not item.loaded):
                     self.entries.append(_Entry(prev["source"], prev["digest"], prev["id"], prev["graph"],
                                                prev["quads"], prev["report"],
-                                               ("old", prev["offset"], prev["length"])))
+                                               ("old", prev["offset"], prev["length"]), item.stat))
                     self.result.skipped += 1
                     continue
                 if prev is not None:
                     self.removed.append(prev)
                 self.entries.append(None)
                 self.slot_of[item.source] = len(self.entries) - 1
-                pending.append(item)
+                if item.stat is not None:
+                    self.stats[item.source] = item.stat
+                pending.append(item.without_stat())
                 r = item.record or {}
                 pending_bytes += len(item.data or b"") + len(r.get("text") or "") + len(r.get("html") or "")
                 if len(pending) >= batch_units or pending_bytes >= BATCH_BYTES:
@@ -559,16 +577,16 @@ class _Build:
                 continue
             g = graph_iri(r["source"])
             lines = r["lines"]
+            text = "\n".join(lines) + "\n" if lines else ""
             # every line ends with " ." and holds no line break: the graph goes before the dot
-            data = (("\n".join(lines) + "\n").replace(" .\n", f" {graph_token(g)} .\n").encode("utf-8")
-                    if lines else b"")
+            data = text.replace(" .\n", f" {graph_token(g)} .\n").encode("utf-8")
             self.frag.write(data)
             self.entries[i] = _Entry(r["source"], r["digest"], r["id"], g, len(lines), r["report"],
-                                     ("new", self.frag_pos, len(data)))
+                                     ("new", self.frag_pos, len(data)), self.stats.pop(r["source"], None))
             self.frag_pos += len(data)
             if self.full:
                 self.parts.add(lines)
-                self._feed(lines)
+                self._feed(text, len(lines))
             else:
                 self.delta.add(lines, 1)
             for line in r["bnodes"]:
@@ -576,12 +594,13 @@ class _Build:
             self.result.built += 1
             self.bar.advance(1, 0)
 
-    def _feed(self, lines) -> None:
-        if not self.store:
+    def _feed(self, text: str, n: int) -> None:
+        """Send N-Triples text (``n`` lines) to the store loader."""
+        if not self.store or not n:
             return
         if self.feeder is None:
             self.feeder = _StoreFeeder(self.out / "store", self.state / DIRTY)
-        self.feeder.add(lines)
+        self.feeder.add(text, n)
 
     # -- merging
     def merge(self) -> None:
@@ -605,7 +624,8 @@ class _Build:
             self.feeder = None
             for lines in self._document_lines(self.docs):
                 self.parts.add(lines)
-                self._feed(lines)
+                if lines:
+                    self._feed("\n".join(lines) + "\n", len(lines))
         # the previous triples of documents changed or gone
         if self.removed and self.old_nq is not None:
             for lines in self._blocks_of(self.old_nq, [(p["offset"], p["length"]) for p in self.removed]):
@@ -713,9 +733,9 @@ class _Build:
     def commit(self) -> None:
         t = time.perf_counter()
         out, tmp, state, result = self.out, self.tmp, self.state, self.result
+        from .api import report_json
         report = {"documents": [e.report for e in self.docs], "failures": [f.as_dict() for f in result.failures]}
-        (tmp / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n",
-                                         encoding="utf-8")
+        (tmp / "report.json").write_text(report_json(report), encoding="utf-8")
         if result.failures:
             (tmp / "errors.jsonl").write_text("".join(json.dumps(f.as_dict(), ensure_ascii=False, sort_keys=True)
                                                       + "\n" for f in result.failures), encoding="utf-8")
@@ -727,8 +747,7 @@ class _Build:
         manifest = {"format": FORMAT, "fingerprint": self.fingerprint, "published": self.published,
                     "store": bool(self.store), "triples": result.triples, "files": files,
                     "documents": self.manifest_docs}
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=0) + "\n",
-                                           encoding="utf-8")
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False) + "\n", encoding="utf-8")
         _fsync(tmp / "manifest.json")
         os.replace(self.new_union, state / UNION)
         os.replace(tmp / BNODES, state / BNODES)
@@ -801,6 +820,7 @@ class _StoreFeeder:
         self.store_dir = store_dir
         self.queue: queue.Queue = queue.Queue(maxsize=3)
         self.buf: list[str] = []
+        self.lines = 0
         self.error = None
         self.thread = threading.Thread(target=self._run, name="policykg-store", daemon=True)
         self.thread.start()
@@ -822,15 +842,17 @@ class _StoreFeeder:
             while self.queue.get() is not None:   # let the producer finish
                 pass
 
-    def add(self, lines) -> None:
-        self.buf.extend(lines)
-        if len(self.buf) >= self.CHUNK:
+    def add(self, text: str, n: int) -> None:
+        """N-Triples ``text`` of ``n`` lines (each ending with a line break)."""
+        self.buf.append(text)
+        self.lines += n
+        if self.lines >= self.CHUNK:
             self._put()
 
     def _put(self) -> None:
         if self.buf:
-            self.queue.put(("\n".join(self.buf) + "\n").encode("utf-8"))
-            self.buf = []
+            self.queue.put("".join(self.buf).encode("utf-8"))
+            self.buf, self.lines = [], 0
 
     def close(self, wait_only: bool = False) -> None:
         if self.thread.is_alive():
@@ -932,12 +954,17 @@ def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: d
         # parse() keeps blank-node labels (Store.load would rename them), so the list cells
         # stay the nodes that graph.ttl and later builds name
         if incremental:
-            gone = "".join(line + "\n" for line in changes.get("removed", ()))
-            for t in ox.parse(gone.encode("utf-8"), format=nt, lenient=True):
+            from .graph.nquads import is_bnode_line
+            gone = changes.get("removed", ())
+            plain = [line for line in gone if not is_bnode_line(line)]
+            for i in range(0, len(plain), 20_000):     # one transaction per chunk, not one per triple
+                s.update("DELETE DATA {\n" + "\n".join(plain[i:i + 20_000]) + "\n}")
+            blank = "".join(line + "\n" for line in gone if is_bnode_line(line))   # no blank nodes in DELETE DATA
+            for t in ox.parse(blank.encode("utf-8"), format=nt, lenient=True):
                 s.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
             new = "".join(line + "\n" for line in changes.get("added", ()))
             if new:
-                s.extend(ox.parse(new.encode("utf-8"), format=nt, lenient=True))
+                s.bulk_extend(ox.parse(new.encode("utf-8"), format=nt, lenient=True))
         elif union.stat().st_size:
             import itertools
             quads = ox.parse(path=str(union), format=nt, lenient=True)

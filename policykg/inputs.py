@@ -60,9 +60,25 @@ class Unit:
     media_type: str | None = None
     where: str | None = None    # FILE:LINE of a record, for messages
     document: Document | None = None
+    path: str | None = None     # a file not read yet (see ``expand(lazy=True)``) …
+    stat: tuple | None = None   # … with its (size, modification time in ns) when listed
 
     def without_content(self) -> "Unit":
         return replace(self, data=None, record=None, document=None)
+
+    def without_stat(self) -> "Unit":
+        return replace(self, stat=None, path=None) if self.stat is not None else self
+
+    @property
+    def loaded(self) -> bool:
+        return self.kind != "file" or self.data is not None
+
+    def load(self) -> "Unit":
+        """This unit with its file read and its digest computed (raises :class:`InputError`)."""
+        if self.loaded:
+            return self
+        data = read_input(self.path, source=self.source)
+        return replace(self, data=data, digest=_file_digest(self.media_type, data))
 
 
 def failure_of(source, error: Exception):
@@ -79,16 +95,17 @@ def _digest(*parts: bytes) -> str:
     return h.hexdigest()[:32]
 
 
-def expand(inputs, *, stdin=None) -> Iterator:
+def expand(inputs, *, stdin=None, lazy: bool = False) -> Iterator:
     """Units (and failures) for ``inputs``: paths, directories, globs, ``-``, or Document objects.
 
     ``stdin`` is the binary stream read for ``-`` (``sys.stdin.buffer`` by default).
-    A source that occurs twice is read once.
+    A source that occurs twice is read once. With ``lazy``, files (not JSON Lines) are listed
+    with their size and time but not read: :meth:`Unit.load` reads one when it is needed.
     """
     if isinstance(inputs, (str, os.PathLike, Document)):
         inputs = [inputs]
     seen: set[str] = set()
-    for item in _expand_paths(inputs, stdin):
+    for item in _expand_paths(inputs, stdin, lazy):
         if isinstance(item, Unit):
             if item.source in seen:
                 continue
@@ -96,7 +113,7 @@ def expand(inputs, *, stdin=None) -> Iterator:
         yield item
 
 
-def _expand_paths(inputs, stdin) -> Iterator:
+def _expand_paths(inputs, stdin, lazy: bool = False) -> Iterator:
     for n, item in enumerate(inputs):
         if isinstance(item, Document):
             yield _document_unit(item, n)
@@ -109,7 +126,7 @@ def _expand_paths(inputs, stdin) -> Iterator:
             continue
         p = Path(name)
         if _is_dir(p):
-            yield from _walk(p)
+            yield from _walk(p, lazy)
         elif any(ch in name for ch in "*?[") and not os.path.lexists(name):
             matches = sorted(glob.glob(name, recursive=True))
             if not matches:
@@ -117,11 +134,11 @@ def _expand_paths(inputs, stdin) -> Iterator:
             for m in matches:
                 mp = Path(m)
                 if _is_dir(mp):
-                    yield from _walk(mp)
+                    yield from _walk(mp, lazy)
                 else:
-                    yield from _file_units(mp)
+                    yield from _file_units(mp, lazy)
         else:
-            yield from _file_units(p)
+            yield from _file_units(p, lazy)
 
 
 def _is_dir(p: Path) -> bool:
@@ -131,7 +148,7 @@ def _is_dir(p: Path) -> bool:
         return False
 
 
-def _walk(root: Path) -> Iterator:
+def _walk(root: Path, lazy: bool = False) -> Iterator:
     """The article files under ``root``, sorted, each directory visited once."""
     visited: set[tuple[int, int]] = set()
     files: list[Path] = []
@@ -171,23 +188,35 @@ def _walk(root: Path) -> Iterator:
     for d, err in failures:
         yield failure_of(d, err)
     for f in sorted(files):
-        yield from _file_units(f)
+        yield from _file_units(f, lazy)
 
 
-def _file_units(path: Path) -> Iterator:
+def _file_units(path: Path, lazy: bool = False) -> Iterator:
     source = display_source(path)
     suffix = Path(os.fsdecode(path)).suffix.lower()
     if suffix in JSONL_SUFFIXES:
         yield from _jsonl_file_units(path, source)
         return
+    media_type = SUFFIX_MEDIA_TYPES.get(suffix)
+    if lazy:
+        try:
+            st = os.stat(path)
+        except OSError:
+            st = None              # read_input words the reason when the file is loaded
+        if st is not None and stat.S_ISREG(st.st_mode):
+            yield Unit(source=source, kind="file", digest="", media_type=media_type, path=os.fspath(path),
+                       stat=(st.st_size, st.st_mtime_ns))
+            return
     try:
         data = read_input(path, source=source)
     except PolicyKGError as e:
         yield failure_of(source, e)
         return
-    media_type = SUFFIX_MEDIA_TYPES.get(suffix)
-    yield Unit(source=source, kind="file", digest=_digest(b"file", (media_type or "").encode(), data),
-               data=data, media_type=media_type)
+    yield Unit(source=source, kind="file", digest=_file_digest(media_type, data), data=data, media_type=media_type)
+
+
+def _file_digest(media_type, data: bytes) -> str:
+    return _digest(b"file", (media_type or "").encode(), data)
 
 
 def _stdin_units(stream) -> Iterator:
