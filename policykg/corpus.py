@@ -599,7 +599,7 @@ class _Build:
         if not self.store or not n:
             return
         if self.feeder is None:
-            self.feeder = _StoreFeeder(self.out / "store", self.state / DIRTY)
+            self.feeder = _StoreFeeder(self.out / "store", self.state / DIRTY, threaded=self.jobs > 1)
         self.feeder.add(text, n)
 
     # -- merging
@@ -739,9 +739,9 @@ class _Build:
         if result.failures:
             (tmp / "errors.jsonl").write_text("".join(json.dumps(f.as_dict(), ensure_ascii=False, sort_keys=True)
                                                       + "\n" for f in result.failures), encoding="utf-8")
-        for name in ("graph.ttl", "graph.nq", UNION, BNODES, "report.json", "errors.jsonl"):
-            if (tmp / name).exists():
-                _fsync(tmp / name)
+        # The data files are not forced to disk one by one (gigabytes for a big corpus): the
+        # manifest, written and synced last, records their sizes and times, and a build that
+        # finds a file torn by a crash (a size or time that differs) starts clean.
         files = {"graph.ttl": _file_stamp(self.new_ttl), "graph.nq": _file_stamp(self.new_nq),
                  f"{STATE}/{UNION}": _file_stamp(self.new_union), f"{STATE}/{BNODES}": _file_stamp(tmp / BNODES)}
         manifest = {"format": FORMAT, "fingerprint": self.fingerprint, "published": self.published,
@@ -797,15 +797,16 @@ def _run_tasks(fn, tasks: list, jobs: int) -> list:
 
 
 class _StoreFeeder:
-    """Loads lines into a new Oxigraph store in a thread, chunk by chunk, while the build goes on.
+    """Loads lines into a new Oxigraph store chunk by chunk while the build goes on.
 
-    Oxigraph releases the GIL while it parses and writes; a bounded queue keeps the memory of
-    lines waiting for the store small.
+    With ``threaded`` (builds of several jobs), in a thread: Oxigraph releases the GIL while
+    it parses and writes, and a bounded queue keeps the memory of lines waiting small. Else in
+    the caller's thread, so that ``--jobs 1`` uses one core.
     """
 
     CHUNK = 150_000
 
-    def __init__(self, store_dir: Path, dirty: Path):
+    def __init__(self, store_dir: Path, dirty: Path, *, threaded: bool = True):
         import queue
         import threading
         try:
@@ -822,8 +823,13 @@ class _StoreFeeder:
         self.buf: list[str] = []
         self.lines = 0
         self.error = None
-        self.thread = threading.Thread(target=self._run, name="policykg-store", daemon=True)
-        self.thread.start()
+        if threaded:
+            self.thread = threading.Thread(target=self._run, name="policykg-store", daemon=True)
+            self.thread.start()
+        else:
+            import pyoxigraph as ox
+            self.thread = None
+            self.store = ox.Store(str(store_dir))
 
     def _run(self):
         import pyoxigraph as ox
@@ -851,10 +857,22 @@ class _StoreFeeder:
 
     def _put(self) -> None:
         if self.buf:
-            self.queue.put("".join(self.buf).encode("utf-8"))
+            chunk = "".join(self.buf).encode("utf-8")
             self.buf, self.lines = [], 0
+            if self.thread is None:
+                import pyoxigraph as ox
+                self.store.bulk_extend(ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES, lenient=True))
+            else:
+                self.queue.put(chunk)
 
     def close(self, wait_only: bool = False) -> None:
+        if self.thread is None:
+            if self.store is not None:
+                if not wait_only:
+                    self._put()
+                self.store.flush()
+                self.store = None
+            return
         if self.thread.is_alive():
             if not wait_only:
                 self._put()

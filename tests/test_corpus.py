@@ -124,6 +124,19 @@ def test_turtle_from_lines_matches_to_turtle_on_random_graphs(g):
     assert turtle_from_lines(nt_lines(g)) == to_turtle(g)
 
 
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(alphabet="ab-._/#9", min_size=0, max_size=5), min_size=8, max_size=30),
+       st.sampled_from(["https://w3id.org/policykg/id/mention/", "https://w3id.org/policykg#",
+                        "http://example.org/", "http://www.w3.org/2000/01/rdf-schema#"]))
+def test_long_object_lists_in_one_namespace_are_written_like_to_turtle(locals_, ns):
+    from rdflib import Graph, URIRef
+    g = Graph()
+    s = URIRef("https://w3id.org/policykg/id/locality/1")
+    for local in locals_:
+        g.add((s, URIRef("https://w3id.org/policykg#evidence"), URIRef(ns + local)))
+    assert turtle_from_lines(nt_lines(g)) == to_turtle(g)
+
+
 @given(st.text())
 def test_string_escapes_round_trip(s):
     assert unescape_string(escape_string(s)) == s
