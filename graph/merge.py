@@ -38,6 +38,7 @@ __all__ = ["DeltaSorter", "apply_delta", "read_counted", "split_counted", "BNode
 
 _NS_BYTES = {p.encode(): ns.encode() for p, ns in PREFIXES.items()}
 _NEXT_BLOCK = re.compile(rb"\n[^ ]")
+_NEXT_LINE = re.compile(rb"\n")
 
 
 # ----------------------------------------------------------------------------- delta
@@ -201,77 +202,68 @@ def split_counted(rec: str) -> tuple[str, int]:
 class _Sorted:
     """A forward-only reader of a sorted file of records (lines, or Turtle blocks) that copies what it skips.
 
-    Keys are compared as UTF-8 bytes, which orders them as Python orders their strings.
+    Records are found by positioned reads of small windows (a plain search for a key that is
+    present, else galloping and bisection), and the stretches between them are copied file to
+    file by the kernel (``os.copy_file_range``) where it can: an incremental build reads and
+    copies little of a big file through Python. Keys are compared as UTF-8 bytes, which
+    orders them as Python orders their strings.
     """
 
-    CHUNK = 1 << 22
-    WINDOW = 1 << 18
+    CHUNK = 1 << 22      # the largest read, and the unit of a copy through a buffer
+    WINDOW = 1 << 16     # the first read around a position; the first step of a gallop
 
     def __init__(self, path, out, *, blocks: bool):
-        self.f = open(path, "rb") if path is not None and Path(path).exists() else None
+        self.fd = os.open(path, os.O_RDONLY) if path is not None and Path(path).exists() else None
+        self.size = os.fstat(self.fd).st_size if self.fd is not None else 0
         self.out = out
         self.blocks = blocks
-        self.buf = b""
-        self.pos = 0
-        self.eof = self.f is None
-        if blocks and self.f is not None:
+        self.pos = 0                  # the current record; everything before it is dealt with
+        self.kernel_copy = hasattr(os, "copy_file_range")
+        if blocks and self.fd is not None:
             head = header().encode()
-            self._fill(len(head))
-            if self.buf[:len(head)] == head:
-                self.pos = len(head)
-            else:
+            if self._read(0, len(head)) != head:
                 raise ValueError(f"{path}: not a graph.ttl written by policykg (unexpected header)")
+            self.pos = len(head)
 
-    # -- buffer
-    def _fill(self, upto: int) -> bool:
-        """Make ``buf`` reach index ``upto`` (exclusive) if the file is that long."""
-        while len(self.buf) < upto and not self.eof:
-            chunk = self.f.read(max(self.CHUNK, upto - len(self.buf)))
-            if not chunk:
-                self.eof = True
+    def _read(self, offset: int, n: int) -> bytes:
+        n = min(n, self.size - offset)
+        if n <= 0:
+            return b""
+        data = os.pread(self.fd, n, offset)
+        while len(data) < n:          # a short read
+            more = os.pread(self.fd, n - len(data), offset + len(data))
+            if not more:
                 break
-            self.buf += chunk
-        return len(self.buf) >= upto
-
-    def _flush(self, upto: int) -> None:
-        """Copy ``buf[pos:upto]`` to the output and forget everything before ``upto``."""
-        if upto > self.pos:
-            self.out.write(memoryview(self.buf)[self.pos:upto])
-        self.pos = upto
-        if self.pos > self.CHUNK:
-            self.buf = self.buf[self.pos:]
-            self.pos = 0
+            data += more
+        return data
 
     # -- records
     def _start_at_or_after(self, i: int) -> int:
-        """The first record start at or after ``i`` (``len(buf)`` at the end of the file)."""
-        buf = self.buf
-        while True:
-            if i > self.pos and buf[i - 1:i] != b"\n":
-                j = buf.find(b"\n", i)
-                while j < 0 and not self.eof:
-                    self._fill(len(buf) + self.CHUNK)
-                    buf = self.buf
-                    j = buf.find(b"\n", i)
-                if j < 0:
-                    return len(buf)
-                i = j + 1
-            if not self._fill(i + 1):
-                return len(self.buf)
-            buf = self.buf
-            if self.blocks and buf[i] == 0x20:   # a continuation line of a Turtle block
-                i += 1
-                continue
-            return i
+        """The first record start at or after ``i`` (``size`` at the end of the file)."""
+        if i <= self.pos:
+            return self.pos
+        at = i - 1                    # a record starts after a line end (and, in Turtle, not with a space)
+        n = self.WINDOW
+        while at < self.size:
+            data = self._read(at, n)
+            m = (_NEXT_BLOCK if self.blocks else _NEXT_LINE).search(data)
+            if m is not None:
+                return at + m.start() + 1
+            if at + len(data) >= self.size:
+                return self.size
+            at += max(1, len(data) - 1)
+            n = min(n * 2, self.CHUNK)
+        return self.size
 
     def _key(self, i: int) -> bytes:
-        buf = self.buf
-        j = buf.find(b" ", i)
-        while j < 0 and not self.eof:
-            self._fill(len(buf) + self.CHUNK)
-            buf = self.buf
-            j = buf.find(b" ", i)
-        tok = buf[i:j if j >= 0 else len(buf)]
+        n = 512
+        while True:
+            data = self._read(i, n)
+            j = data.find(b" ")
+            if j >= 0 or i + len(data) >= self.size:
+                break
+            n *= 4
+        tok = data[:j] if j >= 0 else data
         c = tok[:1]
         if c == b"<":
             return b"0" + tok[1:-1] + b"\x00"
@@ -281,13 +273,12 @@ class _Sorted:
         return b"0" + _NS_BYTES[prefix] + local + b"\x00"
 
     def _at_end(self, i: int) -> bool:
-        return i >= len(self.buf) and not self._fill(i + 1)
+        return i >= self.size
 
-    def _locate(self, key: bytes, *, flush: bool) -> int:
+    def _locate(self, key: bytes) -> int:
         """The first record from the current position whose key is ``key`` or above.
 
-        Galloping, then bisection, then a short scan. With ``flush``, the records passed
-        over are copied to the output on the way (and the buffer kept small).
+        Galloping, then bisection, then a scan of the last few kilobytes.
         """
         start = self.pos
         if self._at_end(start) or self._key(start) >= key:
@@ -298,11 +289,7 @@ class _Sorted:
             if self._at_end(probe) or self._key(probe) >= key:
                 hi = probe
                 break
-            if flush:
-                self._flush(probe)    # everything before probe is below key: out it goes
-                lo = self.pos
-            else:
-                lo = probe
+            lo = probe
             step = min(step * 2, self.CHUNK)
         while hi - lo > 4096:
             mid = self._start_at_or_after((lo + hi) // 2)
@@ -319,6 +306,30 @@ class _Sorted:
             r = self._start_at_or_after(r + 1)
         return min(r, hi)
 
+    def _copy(self, upto: int) -> None:
+        """Copy the bytes from the current position up to ``upto`` to the output."""
+        n = upto - self.pos
+        if n <= 0:
+            return
+        self.out.flush()
+        done = 0
+        if self.kernel_copy:
+            try:
+                while done < n:
+                    k = os.copy_file_range(self.fd, self.out.fileno(), n - done, self.pos + done)
+                    if k == 0:
+                        break
+                    done += k
+            except OSError:           # a file system that cannot: through a buffer
+                self.kernel_copy = False
+        while done < n:
+            chunk = self._read(self.pos + done, min(n - done, self.CHUNK))
+            if not chunk:
+                raise ValueError(f"file shorter than expected (offset {self.pos + done})")
+            self.out.write(chunk)
+            done += len(chunk)
+        self.pos = upto
+
     def copy_until(self, key: bytes, needle: bytes) -> None:
         """Copy every record whose key is below ``key``; stop at the first that is not.
 
@@ -328,65 +339,51 @@ class _Sorted:
         start = self.pos
         if self._at_end(start) or self._key(start) >= key:
             return
-        self._fill(start + self.WINDOW)
-        j = self.buf.find(b"\n" + needle, start, start + self.WINDOW)
+        j = self._read(start, self.WINDOW).find(b"\n" + needle)
         if j >= 0:
-            self._flush(j + 1)
+            self._copy(start + j + 1)
             return
-        self._flush(self._locate(key, flush=True))
+        self._copy(self._locate(key))
 
     def take(self, key: bytes) -> bytes:
         """The records whose key is ``key`` at the current position (as bytes), consumed without copying."""
         pos = self.pos
         if self._at_end(pos) or self._key(pos) != key:
             return b""
-        buf = self.buf
         if self.blocks:                 # one block: up to the next line that does not start with a space
-            m = _NEXT_BLOCK.search(buf, pos)
-            while m is None and not self.eof:
-                self._fill(len(buf) + self.CHUNK)
-                buf = self.buf
-                m = _NEXT_BLOCK.search(buf, pos)
-            end = m.end() - 1 if m else len(buf)
+            end = self._start_at_or_after(pos + 1)
         else:                           # lines that start with the subject: a few, or thousands (a hub)
-            prefix = buf[pos:buf.index(b" ", pos) + 1]
-            end, n = pos, 0
-            while n < 64:
-                j = buf.find(b"\n", end)
-                while j < 0 and not self.eof:
-                    self._fill(len(buf) + self.CHUNK)
-                    buf = self.buf
-                    j = buf.find(b"\n", end)
-                end = len(buf) if j < 0 else j + 1
-                n += 1
-                self._fill(end + len(prefix))
-                buf = self.buf
-                if not buf.startswith(prefix, end):
+            data = self._read(pos, self.WINDOW)
+            prefix = data[:data.index(b" ") + 1]
+            at_eof = pos + len(data) >= self.size
+            end = None
+            i = 0
+            for _ in range(64):
+                j = data.find(b"\n", i)
+                if j < 0:
                     break
-            else:
-                end = self._locate(key[:-1] + b"\x01", flush=False)   # keys end with U+0000: the next key up
-        data = self.buf[pos:end]
+                i = j + 1
+                if not data.startswith(prefix, i):
+                    if at_eof or len(data) - i >= len(prefix):    # the next line is another subject's
+                        end = pos + i
+                    break
+            if end is None:
+                end = self._locate(key[:-1] + b"\x01")   # keys end with U+0000: the next key up
         self.pos = end
-        return data
+        return self._read(pos, end - pos)
 
     def copy_rest(self) -> None:
-        if self.f is None:
-            return
-        self.out.write(memoryview(self.buf)[self.pos:])
-        self.buf, self.pos = b"", 0
-        while True:
-            chunk = self.f.read(self.CHUNK)
-            if not chunk:
-                break
-            self.out.write(chunk)
+        if self.fd is not None:
+            self._copy(self.size)
 
     def close(self) -> None:
-        if self.f is not None:
-            self.f.close()
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
 
 
 def apply_delta(old_union, old_turtle, new_union, new_turtle, groups: Iterable, bnodes: BNodeIndex,
-                *, also: Iterable[str] = (), changes: dict | None = None) -> dict:
+                *, also: Iterable[str] = (), changes: dict | None = None, old_triples: int | None = None) -> dict:
     """Write the new union and Turtle files: the old ones with the changes of ``groups`` applied.
 
     ``groups`` yields ``(subject, [(line, change), …])`` in subject order (see
@@ -396,11 +393,13 @@ def apply_delta(old_union, old_turtle, new_union, new_turtle, groups: Iterable, 
     line carries the number of documents that assert it as a comment (``<s> <p> <o> . #2``).
     When ``changes`` is a dict, its lists ``"added"`` and ``"removed"`` receive the lines
     that enter and leave the graph (not kept for a clean build: everything enters).
-    Returns ``{"triples": …, "changed_subjects": …}``.
+    ``old_triples``, the number of records of ``old_union`` when the caller knows it, spares
+    counting the new file. Returns ``{"triples": …, "changed_subjects": …}``.
     """
     fmt = Formatter(bnodes)
     block, term = fmt.block, fmt.term
     n_changed = 0
+    net = 0         # records added less records removed
     also = sorted(set(also), key=subject_key)
     added = removed = None
     if changes is not None:
@@ -409,7 +408,7 @@ def apply_delta(old_union, old_turtle, new_union, new_turtle, groups: Iterable, 
         ft.write(header().encode())
         U = _Sorted(old_union, fu, blocks=False)
         T = _Sorted(old_turtle, ft, blocks=True)
-        clean = U.f is None and T.f is None
+        clean = U.fd is None and T.fd is None   # no old files: a clean build
         try:
             for s, delta in _with_also(groups, also):
                 n_changed += 1
@@ -418,6 +417,7 @@ def apply_delta(old_union, old_turtle, new_union, new_turtle, groups: Iterable, 
                     if lines and min(n for _, n in lines) <= 0:
                         lines = [(line, n) for line, n in lines if n > 0]
                     if lines:
+                        net += len(lines)
                         fu.write("".join([f"{line} #{n}\n" for line, n in lines]).encode())
                         text = block(s, [line for line, _ in lines])
                         if text is not None:
@@ -425,7 +425,8 @@ def apply_delta(old_union, old_turtle, new_union, new_turtle, groups: Iterable, 
                     continue
                 key = subject_key(s).encode()
                 U.copy_until(key, s.encode() + b" ")
-                data, lines = _recount(U.take(key), delta, added, removed)
+                data, lines, k = _recount(U.take(key), delta, added, removed)
+                net += k
                 T.copy_until(key, term(s).encode() + b" ")
                 T.take(key)
                 if lines:
@@ -438,7 +439,10 @@ def apply_delta(old_union, old_turtle, new_union, new_turtle, groups: Iterable, 
         finally:
             U.close()
             T.close()
-    return {"triples": count_lines(new_union), "changed_subjects": n_changed}
+    if clean:
+        old_triples = 0
+    triples = count_lines(new_union) if old_triples is None else old_triples + net
+    return {"triples": triples, "changed_subjects": n_changed}
 
 
 def _with_also(groups, also):
@@ -460,8 +464,9 @@ def _with_also(groups, also):
         nxt = next(extra, None)
 
 
-def _recount(old: bytes, changes: list[tuple[str, int]], added, removed) -> tuple[bytes, list[str]]:
-    """A subject's union records (``line #count``, as bytes) with ``changes`` applied; and its lines.
+def _recount(old: bytes, changes: list[tuple[str, int]], added, removed) -> tuple[bytes, list[str], int]:
+    """A subject's union records (``line #count``, as bytes) with ``changes`` applied; its lines; and
+    the number of records added less the number removed.
 
     Records of one subject are sorted by line, so each change is found by bisection and the
     unchanged records are never parsed: a subject that thousands of documents share costs
@@ -469,6 +474,7 @@ def _recount(old: bytes, changes: list[tuple[str, int]], added, removed) -> tupl
     """
     from bisect import bisect_left
     recs = old.split(b"\n")[:-1] if old else []
+    before_n = len(recs)
     for line, n in changes:
         lb = line.encode("utf-8")
         i = bisect_left(recs, lb)
@@ -487,9 +493,9 @@ def _recount(old: bytes, changes: list[tuple[str, int]], added, removed) -> tupl
             if added is not None:
                 added.append(line)
     if not recs:
-        return b"", []
+        return b"", [], -before_n
     data = b"\n".join(recs) + b"\n"
-    return data, _COUNT.sub("", data.decode("utf-8")).split("\n")[:-1]
+    return data, _COUNT.sub("", data.decode("utf-8")).split("\n")[:-1], len(recs) - before_n
 
 
 _COUNT = re.compile(r" #-?\d+$", re.M)

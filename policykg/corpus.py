@@ -726,7 +726,8 @@ class _Build:
                 nodes, own = idx.closure(changed)
                 owners |= own | nodes
         stats = apply_delta(self.state / UNION, self.out / "graph.ttl", self.new_union, self.new_ttl,
-                            self.delta.groups(), self.bnodes, also=owners, changes=self.changes)
+                            self.delta.groups(), self.bnodes, also=owners, changes=self.changes,
+                            old_triples=self.old.get("triples"))
         return stats["triples"]
 
     # -- committing

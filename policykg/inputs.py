@@ -151,10 +151,11 @@ def _is_dir(p: Path) -> bool:
 def _walk(root: Path, lazy: bool = False) -> Iterator:
     """The article files under ``root``, sorted, each directory visited once."""
     visited: set[tuple[int, int]] = set()
-    files: list[Path] = []
+    files: list[str] = []
     failures = []
+    suffixes = TEXT_SUFFIXES + JSONL_SUFFIXES
 
-    def visit(d: Path):
+    def visit(d: str):
         try:
             st = os.stat(d)
         except OSError as e:
@@ -174,26 +175,26 @@ def _walk(root: Path, lazy: bool = False) -> Iterator:
             failures.append((d, InputError(f"cannot read directory: {e.strerror or e}", source=display_source(d))))
             return
         for e in entries:
-            path = d / e.name
+            path = os.path.join(d, e.name)
             try:
                 is_dir = e.is_dir()  # follows links; False for broken and looping ones
             except OSError:
                 is_dir = False
             if is_dir:
                 visit(path)
-            elif Path(e.name).suffix.lower() in TEXT_SUFFIXES + JSONL_SUFFIXES:
+            elif os.path.splitext(e.name)[1].lower() in suffixes:
                 files.append(path)
 
-    visit(root)
+    visit(str(root))           # a normalised path (as pathlib writes it): sources name files the same way
     for d, err in failures:
         yield failure_of(d, err)
-    for f in sorted(files):
+    for f in sorted(files, key=lambda f: f.split(os.sep)):   # the order of pathlib's parts
         yield from _file_units(f, lazy)
 
 
-def _file_units(path: Path, lazy: bool = False) -> Iterator:
+def _file_units(path: Path | str, lazy: bool = False) -> Iterator:
     source = display_source(path)
-    suffix = Path(os.fsdecode(path)).suffix.lower()
+    suffix = os.path.splitext(os.fsdecode(path))[1].lower()
     if suffix in JSONL_SUFFIXES:
         yield from _jsonl_file_units(path, source)
         return

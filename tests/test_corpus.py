@@ -161,6 +161,7 @@ def test_incremental_splice_equals_clean(tmp_path_factory, states, seed):
     tmp = tmp_path_factory.mktemp("splice")
     union = turtle = None
     current: set = set()
+    triples = 0
     for k, wanted in enumerate(states):
         ds = DeltaSorter(tmp / f"runs{k}", limit=7)           # tiny: spills to disk
         for d in wanted - current:
@@ -168,13 +169,16 @@ def test_incremental_splice_equals_clean(tmp_path_factory, states, seed):
         for d in current - wanted:
             ds.add(docs[d], -1)
         new_u, new_t = tmp / f"u{k}", tmp / f"t{k}.ttl"
+        sizes = _Sorted.WINDOW, _Sorted.CHUNK
         _Sorted.WINDOW, _Sorted.CHUNK = 64, 256                 # tiny: gallops and bisects
         try:
-            apply_delta(union, turtle, new_u, new_t, ds.groups(), BNodeIndex())
+            stats = apply_delta(union, turtle, new_u, new_t, ds.groups(), BNodeIndex(), old_triples=triples)
         finally:
-            _Sorted.WINDOW, _Sorted.CHUNK = 1 << 15, 1 << 22
+            _Sorted.WINDOW, _Sorted.CHUNK = sizes
         union, turtle, current = new_u, new_t, set(wanted)
         all_lines = sorted(line for d in current for line in docs[d])
+        triples = stats["triples"]
+        assert triples == len(set(all_lines))          # counted from the changes, not from the file
         clean = DeltaSorter(tmp / f"clean{k}")
         clean.add(all_lines, 1)
         apply_delta(None, None, tmp / f"cu{k}", tmp / f"ct{k}.ttl", clean.groups(), BNodeIndex())
