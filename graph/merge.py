@@ -565,16 +565,14 @@ class Partitions:
         self._route(pending)
 
     def _route(self, lines: list[str]) -> None:
-        from bisect import bisect_right
-        bounds, bufs = self.bounds, self.bufs
-        prefix, buf = None, None
-        for line in lines:          # a document's lines come grouped by subject: one lookup per subject
-            if prefix is None or not line.startswith(prefix):
-                cut = line.index(" ") + 1
-                prefix = line[:cut]
-                buf = bufs[bisect_right(bounds, subject_key(line[:cut - 1]))]
-            buf.append(line)
-        self.buffered += len(lines)
+        self.add_routed(route(lines, self.bounds), len(lines))
+
+    def add_routed(self, parts: list[tuple[int, bytes]], n: int) -> None:
+        """Lines already routed by :func:`route` (``n`` of them), as a worker sends them."""
+        bufs = self.bufs
+        for i, data in parts:
+            bufs[i].append(data)
+        self.buffered += n
         if self.buffered >= self.buffer:
             self._flush()
 
@@ -582,7 +580,7 @@ class Partitions:
         for path, buf in zip(self.paths, self.bufs):
             if buf:
                 with open(path, "ab") as f:
-                    f.write(("\n".join(buf) + "\n").encode("utf-8"))
+                    f.write(b"".join(buf))
                 buf.clear()
         self.buffered = 0
 
@@ -592,6 +590,28 @@ class Partitions:
             return [self.pending]
         self._flush()
         return list(self.paths)
+
+
+def route(lines: list[str], bounds: list[str]) -> list[tuple[int, bytes]]:
+    """Lines sorted by subject, grouped by the partition of their subject's key (see
+    :class:`Partitions`): ``[(partition, N-Triples as UTF-8), …]``.
+
+    >>> route(['<a:1> <a:p> "x" .', '<a:5> <a:p> "y" .'], ["0a:3"])
+    [(0, b'<a:1> <a:p> "x" .\\n'), (1, b'<a:5> <a:p> "y" .\\n')]
+    """
+    from bisect import bisect_right
+    out: dict[int, list[str]] = {}
+    prefix, buf = None, None
+    for line in lines:          # a document's lines come grouped by subject: one lookup per subject
+        if prefix is None or not line.startswith(prefix):
+            cut = line.index(" ") + 1
+            prefix = line[:cut]
+            i = bisect_right(bounds, subject_key(line[:cut - 1]))
+            buf = out.get(i)
+            if buf is None:
+                buf = out[i] = []
+        buf.append(line)
+    return [(i, ("\n".join(buf) + "\n").encode("utf-8")) for i, buf in sorted(out.items())]
 
 
 def read_partition(part) -> list[str]:

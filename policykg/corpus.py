@@ -95,15 +95,21 @@ def graph_iri(source: str) -> str:
 
 # ----------------------------------------------------------------------------- worker side
 
-def build_batch(units, published: str | None = None) -> list[dict]:
+def build_batch(units, published: str | None = None, bounds: list[str] | None = None) -> list[dict]:
     """Extract a batch of units and turn each into sorted N-Triples lines (runs in a worker).
 
-    Returns one dict per unit: ``{"source", "digest", "id", "lines", "bnodes", "report"}``, or
-    ``{"source", "digest", "failure": (source, error, kind)}``. Nothing in it is an rdflib object.
+    Returns one dict per unit: ``{"source", "digest", "id", "quads", "nquads", "lines" or
+    "parts", "bnodes", "report"}``, or ``{"source", "digest", "failure": (source, error, kind)}``.
+    ``nquads`` is the document's named graph as N-Quads (UTF-8); with the key ``bounds`` of
+    a clean build's partitions, the lines come already routed (``parts``: ``[(partition,
+    N-Triples bytes), …]``, see :func:`policykg.graph.merge.route`), else as ``lines``. The
+    work a worker can do is done here, not in the process that merges. Nothing in it is an
+    rdflib object.
     """
     from .api import document_report, extract_document
     from .extract.errors import OntologyError, RuleError
-    from .graph.nquads import document_lines, is_bnode_line
+    from .graph.merge import route
+    from .graph.nquads import document_lines, graph_token, is_bnode_line
     from .inputs import make_document
     out = []
     for u in units:
@@ -123,9 +129,16 @@ def build_batch(units, published: str | None = None) -> list[dict]:
                         "failure": (where, f"{where}: internal error while building: {type(e).__name__}: {e}",
                                     "InternalError")})
             continue
-        out.append({"source": u.source, "digest": u.digest, "id": doc.id, "lines": lines,
-                    "bnodes": [line for line in lines if is_bnode_line(line)],
-                    "report": document_report(doc, x)})
+        text = "\n".join(lines) + "\n" if lines else ""
+        # every line ends with " ." and holds no line break: the graph goes before the dot
+        item = {"source": u.source, "digest": u.digest, "id": doc.id, "quads": len(lines),
+                "nquads": text.replace(" .\n", f" {graph_token(graph_iri(u.source))} .\n").encode("utf-8"),
+                "bnodes": [line for line in lines if is_bnode_line(line)], "report": document_report(doc, x)}
+        if bounds is None:
+            item["lines"] = lines
+        else:
+            item["parts"] = route(lines, bounds)
+        out.append(item)
     return out
 
 
@@ -264,12 +277,13 @@ class _Serial:
         self.published = published
         self.pending = []
 
-    def submit(self, batch):
-        self.pending.append(batch)
+    def submit(self, batch, bounds=None):
+        self.pending.append((batch, bounds))
 
     def results(self, block: bool):
         while self.pending:
-            yield build_batch(self.pending.pop(0), self.published)
+            batch, bounds = self.pending.pop(0)
+            yield build_batch(batch, self.published, bounds)
 
     def map(self, fn, tasks: list) -> list:
         return [fn(t) for t in tasks]
@@ -290,8 +304,8 @@ class _Pool:
         self.limit = jobs * 4
         self.futures = set()
 
-    def submit(self, batch):
-        self.futures.add(self.ex.submit(build_batch, batch, self.published))
+    def submit(self, batch, bounds=None):
+        self.futures.add(self.ex.submit(build_batch, batch, self.published, bounds))
 
     def results(self, block: bool):
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -336,9 +350,9 @@ class _Dask:
         self.futures = []
         self.seq = 0
 
-    def submit(self, batch):
+    def submit(self, batch, bounds=None):
         self.seq += 1
-        self.futures.append(self.client.submit(build_batch, batch, self.published, pure=False,
+        self.futures.append(self.client.submit(build_batch, batch, self.published, bounds, pure=False,
                                                key=f"policykg-batch-{os.getpid()}-{self.seq}"))
 
     def results(self, block: bool):
@@ -561,13 +575,12 @@ class _Build:
                 self.executor = _Pool(self.jobs, self.published)
             else:
                 self.executor = _Serial(self.published)
-        self.executor.submit(batch)
+        self.executor.submit(batch, self.parts.bounds if self.full else None)
         self.bar.start()
         self._take(self.executor.results(block=False))
 
     def _take(self, results) -> None:
         from .api import BuildFailure
-        from .graph.nquads import graph_token
         for r in (r for batch in results for r in batch):
             i = self.slot_of.pop(r["source"])
             if "failure" in r:
@@ -575,32 +588,35 @@ class _Build:
                 self.failures.append((i, BuildFailure(src, err, kind)))
                 self.bar.advance(0, 1)
                 continue
-            g = graph_iri(r["source"])
-            lines = r["lines"]
-            text = "\n".join(lines) + "\n" if lines else ""
-            # every line ends with " ." and holds no line break: the graph goes before the dot
-            data = text.replace(" .\n", f" {graph_token(g)} .\n").encode("utf-8")
+            data, n = r["nquads"], r["quads"]
             self.frag.write(data)
-            self.entries[i] = _Entry(r["source"], r["digest"], r["id"], g, len(lines), r["report"],
+            self.entries[i] = _Entry(r["source"], r["digest"], r["id"], graph_iri(r["source"]), n, r["report"],
                                      ("new", self.frag_pos, len(data)), self.stats.pop(r["source"], None))
             self.frag_pos += len(data)
-            if self.full:
-                self.parts.add(lines)
-                self._feed(text, len(lines))
+            if not self.full:
+                self.delta.add(r["lines"], 1)
+            elif "parts" in r:
+                self.parts.add_routed(r["parts"], n)
+                self._feed(b"".join(part for _, part in r["parts"]), n)
             else:
-                self.delta.add(lines, 1)
+                self.parts.add(r["lines"])
+                self._feed_lines(r["lines"])
             for line in r["bnodes"]:
                 self.bnode_delta[line] = self.bnode_delta.get(line, 0) + 1
             self.result.built += 1
             self.bar.advance(1, 0)
 
-    def _feed(self, text: str, n: int) -> None:
-        """Send N-Triples text (``n`` lines) to the store loader."""
+    def _feed(self, data: bytes, n: int) -> None:
+        """Send N-Triples (``n`` lines, UTF-8) to the store loader."""
         if not self.store or not n:
             return
         if self.feeder is None:
             self.feeder = _StoreFeeder(self.out / "store", self.state / DIRTY, threaded=self.jobs > 1)
-        self.feeder.add(text, n)
+        self.feeder.add(data, n)
+
+    def _feed_lines(self, lines: list[str]) -> None:
+        if self.store and lines:
+            self._feed(("\n".join(lines) + "\n").encode("utf-8"), len(lines))
 
     # -- merging
     def merge(self) -> None:
@@ -624,8 +640,7 @@ class _Build:
             self.feeder = None
             for lines in self._document_lines(self.docs):
                 self.parts.add(lines)
-                if lines:
-                    self._feed("\n".join(lines) + "\n", len(lines))
+                self._feed_lines(lines)
         # the previous triples of documents changed or gone
         if self.removed and self.old_nq is not None:
             for lines in self._blocks_of(self.old_nq, [(p["offset"], p["length"]) for p in self.removed]):
@@ -821,7 +836,7 @@ class _StoreFeeder:
             shutil.rmtree(store_dir)
         self.store_dir = store_dir
         self.queue: queue.Queue = queue.Queue(maxsize=3)
-        self.buf: list[str] = []
+        self.buf: list[bytes] = []
         self.lines = 0
         self.error = None
         if threaded:
@@ -849,16 +864,16 @@ class _StoreFeeder:
             while self.queue.get() is not None:   # let the producer finish
                 pass
 
-    def add(self, text: str, n: int) -> None:
-        """N-Triples ``text`` of ``n`` lines (each ending with a line break)."""
-        self.buf.append(text)
+    def add(self, data: bytes, n: int) -> None:
+        """N-Triples of ``n`` lines (UTF-8, each ending with a line break)."""
+        self.buf.append(data)
         self.lines += n
         if self.lines >= self.CHUNK:
             self._put()
 
     def _put(self) -> None:
         if self.buf:
-            chunk = "".join(self.buf).encode("utf-8")
+            chunk = b"".join(self.buf)
             self.buf, self.lines = [], 0
             if self.thread is None:
                 import pyoxigraph as ox

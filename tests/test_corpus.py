@@ -274,6 +274,16 @@ def test_many_partitions_give_the_bytes_of_one(tmp_path, monkeypatch):
     build_corpus([src], tmp_path / "many", jobs=2, html=False)
     same_outputs(tmp_path / "one", tmp_path / "many")
     assert len(list((tmp_path / "one").glob(".policykg/tmp"))) == 0
+    # once the ranges are chosen, the worker function routes the lines itself
+    import policykg.corpus as corpus
+    routed = []
+    real = corpus.build_batch
+    monkeypatch.setattr(corpus, "build_batch", lambda units, published=None, bounds=None:
+                        routed.append(bounds is not None) or real(units, published, bounds))
+    build_corpus([src], tmp_path / "serial", jobs=1, html=False)
+    assert True in routed and False in routed
+    same_outputs(tmp_path / "one", tmp_path / "serial")
+    assert store_triples(tmp_path / "serial") == store_triples(tmp_path / "one")
 
 
 def test_incremental_rebuild_equals_a_clean_build(tmp_path, rebuild_mode):
