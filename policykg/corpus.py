@@ -50,6 +50,7 @@ marked and loaded again by the next build.
 """
 from __future__ import annotations
 
+import collections
 import hashlib
 import json
 import os
@@ -500,6 +501,8 @@ class _Build:
         self.bnode_delta: dict[str, int] = {}
         self.entries: list = []
         self.slot_of: dict[str, int] = {}
+        self.order: collections.deque[int] = collections.deque()   # slots sent to work, in input order
+        self.waiting: dict[int, dict] = {}     # results that came before those of earlier slots
         self.stats: dict[str, tuple] = {}
         self.failures: list = []
         self.removed: list[dict] = []
@@ -543,6 +546,7 @@ class _Build:
                     self.removed.append(prev)
                 self.entries.append(None)
                 self.slot_of[item.source] = len(self.entries) - 1
+                self.order.append(len(self.entries) - 1)
                 if item.stat is not None:
                     self.stats[item.source] = item.stat
                 pending.append(item.without_stat())
@@ -580,31 +584,37 @@ class _Build:
         self._take(self.executor.results(block=False))
 
     def _take(self, results) -> None:
-        from .api import BuildFailure
+        """Results, taken in input order (so that a clean build's fragments are ``graph.nq`` as is)."""
         for r in (r for batch in results for r in batch):
-            i = self.slot_of.pop(r["source"])
-            if "failure" in r:
-                src, err, kind = r["failure"]
-                self.failures.append((i, BuildFailure(src, err, kind)))
-                self.bar.advance(0, 1)
-                continue
-            data, n = r["nquads"], r["quads"]
-            self.frag.write(data)
-            self.entries[i] = _Entry(r["source"], r["digest"], r["id"], graph_iri(r["source"]), n, r["report"],
-                                     ("new", self.frag_pos, len(data)), self.stats.pop(r["source"], None))
-            self.frag_pos += len(data)
-            if not self.full:
-                self.delta.add(r["lines"], 1)
-            elif "parts" in r:
-                self.parts.add_routed(r["parts"], n)
-                self._feed(b"".join(part for _, part in r["parts"]), n)
-            else:
-                self.parts.add(r["lines"])
-                self._feed_lines(r["lines"])
-            for line in r["bnodes"]:
-                self.bnode_delta[line] = self.bnode_delta.get(line, 0) + 1
-            self.result.built += 1
-            self.bar.advance(1, 0)
+            self.waiting[self.slot_of.pop(r["source"])] = r
+            while self.order and self.order[0] in self.waiting:
+                i = self.order.popleft()
+                self._take_one(i, self.waiting.pop(i))
+
+    def _take_one(self, i: int, r: dict) -> None:
+        from .api import BuildFailure
+        if "failure" in r:
+            src, err, kind = r["failure"]
+            self.failures.append((i, BuildFailure(src, err, kind)))
+            self.bar.advance(0, 1)
+            return
+        data, n = r["nquads"], r["quads"]
+        self.frag.write(data)
+        self.entries[i] = _Entry(r["source"], r["digest"], r["id"], graph_iri(r["source"]), n, r["report"],
+                                 ("new", self.frag_pos, len(data)), self.stats.pop(r["source"], None))
+        self.frag_pos += len(data)
+        if not self.full:
+            self.delta.add(r["lines"], 1)
+        elif "parts" in r:
+            self.parts.add_routed(r["parts"], n)
+            self._feed(b"".join(part for _, part in r["parts"]), n)
+        else:
+            self.parts.add(r["lines"])
+            self._feed_lines(r["lines"])
+        for line in r["bnodes"]:
+            self.bnode_delta[line] = self.bnode_delta.get(line, 0) + 1
+        self.result.built += 1
+        self.bar.advance(1, 0)
 
     def _feed(self, data: bytes, n: int) -> None:
         """Send N-Triples (``n`` lines, UTF-8) to the store loader."""
@@ -920,27 +930,31 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _assemble_nquads(docs: list, old_nq, frag_path: Path, new_nq: Path) -> list[dict]:
-    """Write ``graph.nq`` from blocks of the old file and of the new fragments; the manifest entries."""
+    """Write ``graph.nq`` from blocks of the old file and of the new fragments; the manifest entries.
+
+    When the fragments are the whole file in order (a clean build), they become it by a rename.
+    """
     out_docs = []
+    runs = []    # [which, start, length] of contiguous bytes to copy
+    pos = 0
+    for e in docs:
+        which, off, length = e.where
+        if runs and runs[-1][0] == which and runs[-1][1] + runs[-1][2] == off:
+            runs[-1][2] += length
+        else:
+            runs.append([which, off, length])
+        out_docs.append(e.as_dict(pos, length))
+        pos += length
+    if len(runs) == 1 and runs[0][:2] == ["new", 0] and runs[0][2] == frag_path.stat().st_size:
+        os.replace(frag_path, new_nq)
+        return out_docs
     with open(new_nq, "wb") as out:
         sources = {"new": open(frag_path, "rb")}
         if old_nq is not None and Path(old_nq).exists():
             sources["old"] = open(old_nq, "rb")
         try:
-            pos = 0
-            run = None   # (which, start, length) of contiguous bytes to copy
-            for e in docs:
-                which, off, length = e.where
-                if run is not None and run[0] == which and run[1] + run[2] == off:
-                    run = (which, run[1], run[2] + length)
-                else:
-                    if run is not None:
-                        _copy_range(sources[run[0]], out, run[1], run[2])
-                    run = (which, off, length)
-                out_docs.append(e.as_dict(pos, length))
-                pos += length
-            if run is not None:
-                _copy_range(sources[run[0]], out, run[1], run[2])
+            for which, off, length in runs:
+                _copy_range(sources[which], out, off, length)
         finally:
             for f in sources.values():
                 f.close()
