@@ -134,7 +134,8 @@ def build_batch(units, published: str | None = None, bounds: list[str] | None = 
         # every line ends with " ." and holds no line break: the graph goes before the dot
         item = {"source": u.source, "digest": u.digest, "id": doc.id, "quads": len(lines),
                 "nquads": text.replace(" .\n", f" {graph_token(graph_iri(u.source))} .\n").encode("utf-8"),
-                "bnodes": [line for line in lines if is_bnode_line(line)], "report": document_report(doc, x)}
+                "bnodes": [line for line in lines if "_:" in line and is_bnode_line(line)],
+                "report": document_report(doc, x)}
         if bounds is None:
             item["lines"] = lines
         else:
@@ -617,15 +618,19 @@ class _Build:
         self.bar.advance(1, 0)
 
     def _feed(self, data: bytes, n: int) -> None:
-        """Send N-Triples (``n`` lines, UTF-8) to the store loader."""
-        if not self.store or not n:
+        """Send N-Triples (``n`` lines, UTF-8) to the store loader, which runs beside the workers.
+
+        With one job there is nothing to run beside: the store is loaded at the end from the
+        merged lines, fewer than the documents' lines together.
+        """
+        if not self.store or not n or self.jobs == 1:
             return
         if self.feeder is None:
-            self.feeder = _StoreFeeder(self.out / "store", self.state / DIRTY, threaded=self.jobs > 1)
+            self.feeder = _StoreFeeder(self.out / "store", self.state / DIRTY)
         self.feeder.add(data, n)
 
     def _feed_lines(self, lines: list[str]) -> None:
-        if self.store and lines:
+        if self.store and lines and self.jobs > 1:
             self._feed(("\n".join(lines) + "\n").encode("utf-8"), len(lines))
 
     # -- merging
@@ -693,7 +698,7 @@ class _Build:
         if self.feeder is not None:
             self.feeder.close()
             self.feeder = None
-        elif self.store and self.full:      # nothing was fed: an empty corpus
+        elif self.store and self.full:      # nothing was fed: one job, or an empty corpus
             _update_store(store_dir, self.state / DIRTY, incremental=False, changes={}, union=self.new_union)
         elif self.store:
             incremental = (self.old is not None and self.old.get("store", False) and store_dir.is_dir()
@@ -823,16 +828,15 @@ def _run_tasks(fn, tasks: list, jobs: int) -> list:
 
 
 class _StoreFeeder:
-    """Loads lines into a new Oxigraph store chunk by chunk while the build goes on.
+    """Loads lines into a new Oxigraph store chunk by chunk, in a thread, while the build goes on.
 
-    With ``threaded`` (builds of several jobs), in a thread: Oxigraph releases the GIL while
-    it parses and writes, and a bounded queue keeps the memory of lines waiting small. Else in
-    the caller's thread, so that ``--jobs 1`` uses one core.
+    Oxigraph releases the GIL while it parses and writes; a bounded queue keeps the memory of
+    lines waiting small.
     """
 
     CHUNK = 150_000
 
-    def __init__(self, store_dir: Path, dirty: Path, *, threaded: bool = True):
+    def __init__(self, store_dir: Path, dirty: Path):
         import queue
         import threading
         try:
@@ -849,13 +853,8 @@ class _StoreFeeder:
         self.buf: list[bytes] = []
         self.lines = 0
         self.error = None
-        if threaded:
-            self.thread = threading.Thread(target=self._run, name="policykg-store", daemon=True)
-            self.thread.start()
-        else:
-            import pyoxigraph as ox
-            self.thread = None
-            self.store = ox.Store(str(store_dir))
+        self.thread = threading.Thread(target=self._run, name="policykg-store", daemon=True)
+        self.thread.start()
 
     def _run(self):
         import pyoxigraph as ox
@@ -885,20 +884,9 @@ class _StoreFeeder:
         if self.buf:
             chunk = b"".join(self.buf)
             self.buf, self.lines = [], 0
-            if self.thread is None:
-                import pyoxigraph as ox
-                self.store.bulk_extend(ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES, lenient=True))
-            else:
-                self.queue.put(chunk)
+            self.queue.put(chunk)
 
     def close(self, wait_only: bool = False) -> None:
-        if self.thread is None:
-            if self.store is not None:
-                if not wait_only:
-                    self._put()
-                self.store.flush()
-                self.store = None
-            return
         if self.thread.is_alive():
             if not wait_only:
                 self._put()
@@ -1015,12 +1003,12 @@ def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: d
                 s.bulk_extend(ox.parse(new.encode("utf-8"), format=nt, lenient=True))
         elif union.stat().st_size:
             import itertools
-            quads = ox.parse(path=str(union), format=nt, lenient=True)
-            while True:     # in chunks: one bulk load of millions of triples holds them all in memory
-                chunk = list(itertools.islice(quads, _StoreFeeder.CHUNK))
-                if not chunk:
-                    break
-                s.bulk_extend(chunk)
+            with open(union, "rb") as f:
+                while True:     # in chunks: one bulk load of millions of triples holds them all in memory
+                    chunk = b"".join(itertools.islice(f, _StoreFeeder.CHUNK))
+                    if not chunk:
+                        break
+                    s.bulk_extend(ox.parse(chunk, format=nt, lenient=True))
         s.flush()
     finally:
         del s
