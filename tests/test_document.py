@@ -363,6 +363,13 @@ def test_credit_lines_are_dropped():
     assert Document.from_text(text).text == "标题行\n\n会议指出，要抓落实。\n"
 
 
+def test_a_wechat_tail_of_earlier_posts_is_cut():
+    text = ("某县召开会议\n\n会议指出，要抓落实。\n\n往期推荐\n▶ 某县委理论学习中心组召开集中学习会\n"
+            "▶ 某镇推动乡村振兴\n\n分享　收藏　点赞　在看\n")
+    assert Document.from_text(text).text == "某县召开会议\n\n会议指出，要抓落实。\n"
+    assert "点赞" not in Document.from_text("标题行\n\n会议指出，要抓落实。\n\n分享 收藏 点赞 在看\n").text
+
+
 def test_body_sentences_mentioning_chrome_words_stay():
     body = ["会议要求，要分享经验、收藏典型，办理许可证要提速。", "编辑部、审核组要加强协作。", "字号老店要守正创新。"]
     text = "标题行\n\n" + "\n\n".join(body) + "\n"
