@@ -1,80 +1,131 @@
 """Facts → RDF: the triples of one document, with provenance, in the core vocabulary.
 
-:func:`document_triples` yields plain ``(subject, predicate, object)`` rdflib
-terms for one document and its :class:`~policykg.extract.facts.Extraction`;
+:func:`document_ntriples` walks one document and its
+:class:`~policykg.extract.facts.Extraction` once and yields each triple as an N-Triples
+line, its terms (``<iri>``, ``"body"@zh``, ``"body"^^<datatype>``, ``"body"``, ``_:label``)
+escaped by :mod:`policykg.graph.nquads`: a corpus build sorts these lines
+(:func:`policykg.graph.nquads.document_lines`) without making an rdflib term.
+:func:`document_triples` gives the same triples as rdflib terms, and
 :func:`build_graph` adds them to an :class:`rdflib.Graph` with the prefixes bound.
 No blank node stands for a fact; only the cells of ``pk:itemList`` are blank
 nodes, with labels derived from the formulation's IRI, so the output is the
 same on every run.
+
+>>> from policykg.extract.document import Document
+>>> from policykg.extract.pipeline import extract
+>>> doc = Document.from_text("肥城市召开会议。", title='他说"好"')
+>>> [split_line(line)[2] for line in document_ntriples(doc, extract(doc)) if dcterms.title in line]
+['"他说\\\\"好\\\\""']
 """
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from operator import itemgetter
+from types import ModuleType
 from typing import Iterable, Iterator
 
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from ..extract.facts import Extraction, Span
+from ..extract.facts import CATEGORIES, LEVELS, Extraction
 from ..ontology.namespace import PK, PREFIXES, SCHEMA
-from .iris import (campaign_iri, document_iri, formulation_iri, item_iri, locality_iri, meeting_iri,
-                   mention_iri, person_iri, statement_iri)
-
-LEVEL = {"Country": PK.Country, "Province": PK.Province, "Prefecture": PK.Prefecture,
-         "County": PK.County, "Township": PK.Township}
-CATEGORY = {c: getattr(PK, c) for c in ("Task", "Principle", "Goal", "Phase", "Theme", "Requirement",
-                                        "Commitment", "Other")}
+from .iris import (campaign_iri_str, document_iri_str, formulation_iri_str, item_iri_str, locality_iri_str,
+                   meeting_iri_str, mention_iri_str, person_iri_str, statement_iri_str)
+from .nquads import escape_string, nt_iri, rdf_term, split_line
 
 
-def zh(text: str) -> Literal:
-    return Literal(text, lang="zh")
+def _tokens(ns, names: Iterable[str] | None = None) -> ModuleType:
+    """The N-Triples tokens of a namespace's terms by local name: all of a closed namespace, or ``names``.
+
+    They are the attributes of a module object, the kind of object whose attributes Python reads fastest.
+    """
+    base = str(ns)
+    iris = [str(t) for t in dir(ns)] if names is None else [base + n for n in names]
+    tokens = ModuleType(f"{base} as N-Triples")
+    tokens.__dict__.update({iri[len(base):]: nt_iri(iri) for iri in iris})
+    return tokens
 
 
-def date_literal(value: str) -> Literal:
+# The vocabulary as N-Triples tokens, made once: ``pk.Meeting == "<https://w3id.org/policykg#Meeting>"``.
+pk, rdf, rdfs, dcterms, xsd = map(_tokens, (PK, RDF, RDFS, DCTERMS, XSD))
+schema = _tokens(SCHEMA, ("latitude", "longitude"))
+LEVEL = {level: getattr(pk, level) for level in LEVELS}
+CATEGORY = {c: getattr(pk, c) for c in CATEGORIES}
+
+
+def plain(text: str) -> str:
+    return f'"{escape_string(text)}"'
+
+
+def zh(text: str) -> str:
+    return f'"{escape_string(text)}"@zh'
+
+
+def typed(lexical: str, datatype: str) -> str:
+    """A literal of the datatype whose token is ``datatype``.
+
+    ``lexical`` is written as it is, so it must be a form rdflib keeps too (rdflib would rewrite
+    ``2021-03-01T09:30:00.5`` as ``2021-03-01T09:30:00.500000``): the dates (``YYYY-MM-DD``,
+    ``--MM-DD``, ``YYYY-MM-DDTHH:MM:SS``, as documents and extraction give them), the decimals
+    with five places and the URLs written here are.
+    """
+    return f'"{escape_string(lexical)}"^^{datatype}'
+
+
+def integer(n: int) -> str:
+    return f'"{n}"^^{xsd.integer}'
+
+
+TRUE = f'"true"^^{xsd.boolean}'
+
+
+def date_literal(value: str) -> str:
     if value.startswith("--"):
-        return Literal(value, datatype=XSD.gMonthDay)
+        return typed(value, xsd.gMonthDay)
     if "T" in value:
-        return Literal(value if len(value) > 16 else value + ":00", datatype=XSD.dateTime)
-    return Literal(value, datatype=XSD.date)
+        return typed(value if len(value) > 16 else value + ":00", xsd.dateTime)
+    return typed(value, xsd.date)
 
 
-def document_triples(doc, x: Extraction) -> Iterator[tuple]:
-    """Every triple of one document and its facts."""
-    d = document_iri(doc.id)
-    yield d, RDF.type, PK.Document
-    yield d, PK.text, Literal(doc.text)
+@lru_cache(maxsize=1024)
+def speaker_and_verb(verb: str) -> re.Pattern:
+    """What a statement's quote holds before its content: the speaker, the verb and a comma or colon."""
+    return re.compile(r"^[^，：:,]*?(?:" + re.escape(verb) + r")[，：:,]?")
+
+
+def document_ntriples(doc, x: Extraction) -> Iterator[str]:
+    """Every triple of one document and its facts as an N-Triples line (no line end; unsorted, repeats possible)."""
+    d = nt_iri(document_iri_str(doc.id))
+    yield f"{d} {rdf.type} {pk.Document} ."
+    yield f"{d} {pk.text} {plain(doc.text)} ."
     if doc.title:
-        yield d, DCTERMS.title, Literal(doc.title)
+        yield f"{d} {dcterms.title} {plain(doc.title)} ."
     if doc.published:
-        yield d, DCTERMS.issued, date_literal(doc.published)
+        yield f"{d} {dcterms.issued} {date_literal(doc.published)} ."
     if doc.publisher:
-        yield d, DCTERMS.publisher, Literal(doc.publisher)
+        yield f"{d} {dcterms.publisher} {plain(doc.publisher)} ."
     if doc.url:
-        yield d, DCTERMS.source, Literal(doc.url, datatype=XSD.anyURI)
+        yield f"{d} {dcterms.source} {typed(doc.url, xsd.anyURI)} ."
     if doc.encoding:
-        yield d, PK.encoding, Literal(doc.encoding)
+        yield f"{d} {pk.encoding} {plain(doc.encoding)} ."
     if doc.source:
-        yield d, PK.inputName, Literal(str(doc.source))
-    yield d, DCTERMS["format"], Literal(doc.media_type)
+        yield f"{d} {pk.inputName} {plain(str(doc.source))} ."
+    yield f"{d} {dcterms.format} {plain(doc.media_type)} ."
 
-    def evidence(node, span: Span):
-        m = mention_iri(doc.id, span.start, span.end, span.rule)
-        yield node, PK.evidence, m
-        yield m, RDF.type, PK.Mention
-        yield m, PK.inDocument, d
-        yield m, PK.start, Literal(span.start)
-        yield m, PK.end, Literal(span.end)
-        yield m, PK.quote, Literal(span.quote)
-        yield m, PK.rule, Literal(span.rule)
+    def locality(code: str) -> str:
+        return nt_iri(locality_iri_str(code))
+
+    evidence = []  # (node, span): where each fact was read; the mentions are written last
 
     # localities and the divisions above them
     divisions = {}
     for loc in x.localities:
-        n = locality_iri(loc.key)
-        yield n, RDF.type, PK.Locality
-        yield n, RDF.type, PK.AdministrativeDivision
-        yield n, RDFS.label, zh(loc.label)
-        yield from evidence(n, loc.span)
+        n = locality(loc.key)
+        yield f"{n} {rdf.type} {pk.Locality} ."
+        yield f"{n} {rdf.type} {pk.AdministrativeDivision} ."
+        yield f"{n} {rdfs.label} {zh(loc.label)} ."
+        evidence.append((n, loc.span))
         divisions[loc.key] = loc.division
         for a in loc.ancestors:
             divisions.setdefault(a.code, a)
@@ -85,119 +136,118 @@ def document_triples(doc, x: Extraction) -> Iterator[tuple]:
     for code, div in sorted(divisions.items()):
         if div is None:
             continue
-        n = locality_iri(code)
+        n = locality(code)
         if code not in mentioned:
-            yield n, RDF.type, PK.AdministrativeDivision
-            yield n, RDFS.label, zh(div.name)
+            yield f"{n} {rdf.type} {pk.AdministrativeDivision} ."
+            yield f"{n} {rdfs.label} {zh(div.name)} ."
         if div.code:
-            yield n, PK.adminCode, Literal(div.code)
-        yield n, PK.adminLevel, LEVEL[div.level]
+            yield f"{n} {pk.adminCode} {plain(div.code)} ."
+        yield f"{n} {pk.adminLevel} {LEVEL[div.level]} ."
         if div.parent:
-            yield n, PK.partOf, locality_iri(div.parent)
+            yield f"{n} {pk.partOf} {locality(div.parent)} ."
         if div.lat is not None and div.lon is not None:
-            yield n, SCHEMA.latitude, Literal(f"{div.lat:.5f}", datatype=XSD.decimal)
-            yield n, SCHEMA.longitude, Literal(f"{div.lon:.5f}", datatype=XSD.decimal)
+            yield f"{n} {schema.latitude} {typed(f'{div.lat:.5f}', xsd.decimal)} ."
+            yield f"{n} {schema.longitude} {typed(f'{div.lon:.5f}', xsd.decimal)} ."
 
-    persons = {p.key: person_iri(p.key) for p in x.persons}
+    persons = {p.key: nt_iri(person_iri_str(p.key)) for p in x.persons}
     for p in x.persons:
         n = persons[p.key]
-        yield n, RDF.type, PK.Person
-        yield n, RDFS.label, zh(p.name)
+        yield f"{n} {rdf.type} {pk.Person} ."
+        yield f"{n} {rdfs.label} {zh(p.name)} ."
         for t in p.titles:
-            yield n, PK.title, Literal(t)
-        yield from evidence(n, p.span)
+            yield f"{n} {pk.title} {plain(t)} ."
+        evidence.append((n, p.span))
 
     campaigns = {}
     for c in x.campaigns:
-        n = campaign_iri(c.key)
+        n = nt_iri(campaign_iri_str(c.key))
         campaigns[c.key] = n
-        yield n, RDF.type, PK.Campaign
-        yield n, RDFS.label, zh(c.label)
-        yield from evidence(n, c.span)
+        yield f"{n} {rdf.type} {pk.Campaign} ."
+        yield f"{n} {rdfs.label} {zh(c.label)} ."
+        evidence.append((n, c.span))
 
-    meetings = {m.id: meeting_iri(m.key) for m in x.meetings}
+    meetings = {m.id: nt_iri(meeting_iri_str(m.key)) for m in x.meetings}
     for m in x.meetings:
         n = meetings[m.id]
-        yield n, RDF.type, PK.Meeting
-        yield n, RDFS.label, zh(m.name)
-        yield n, PK.nameAsWritten, Literal(m.written)
+        yield f"{n} {rdf.type} {pk.Meeting} ."
+        yield f"{n} {rdfs.label} {zh(m.name)} ."
+        yield f"{n} {pk.nameAsWritten} {plain(m.written)} ."
         if m.date:
-            yield n, PK.date, date_literal(m.date)
+            yield f"{n} {pk.date} {date_literal(m.date)} ."
         if m.part_of_day:
-            yield n, PK.partOfDay, Literal(m.part_of_day)
+            yield f"{n} {pk.partOfDay} {plain(m.part_of_day)} ."
         if m.locality:
-            yield n, PK.heldIn, locality_iri(m.locality)
+            yield f"{n} {pk.heldIn} {locality(m.locality)} ."
         if m.level:
-            yield n, PK.level, LEVEL[m.level]
+            yield f"{n} {pk.level} {LEVEL[m.level]} ."
         if m.venue:
-            yield n, PK.venue, locality_iri(m.venue)
+            yield f"{n} {pk.venue} {locality(m.venue)} ."
         if m.kind:
-            yield n, PK.kind, Literal(m.kind)
+            yield f"{n} {pk.kind} {plain(m.kind)} ."
         for c in x.campaigns:
             if m.span.start <= c.span.start < m.span.end:
-                yield n, PK.campaign, campaigns[c.key]
+                yield f"{n} {pk.campaign} {campaigns[c.key]} ."
         for f in m.follows:
-            yield n, PK.follows, meetings[f]
+            yield f"{n} {pk.follows} {meetings[f]} ."
         for k in m.chair:
             if k in persons:
-                yield n, PK.chair, persons[k]
+                yield f"{n} {pk.chair} {persons[k]} ."
         for k in m.participants:
             if k in persons:
-                yield n, PK.participant, persons[k]
-        yield from evidence(n, m.span)
+                yield f"{n} {pk.participant} {persons[k]} ."
+        evidence.append((n, m.span))
         for span in m.also:
-            yield from evidence(n, span)
+            evidence.append((n, span))
         if m.role == "reported":
-            yield d, PK.reports, n
-        yield d, PK.mentions, n
+            yield f"{d} {pk.reports} {n} ."
+        yield f"{d} {pk.mentions} {n} ."
 
     statements = {}
     for st in x.statements:
-        n = statement_iri(doc.id, st.id)
+        n = nt_iri(statement_iri_str(doc.id, st.id))
         statements[st.id] = n
-        yield n, RDF.type, PK.Statement
-        yield n, PK.verb, Literal(st.verb)
+        yield f"{n} {rdf.type} {pk.Statement} ."
+        yield f"{n} {pk.verb} {plain(st.verb)} ."
         speaker = meetings.get(st.speaker_meeting) if st.speaker_meeting else persons.get(st.speaker_person)
         if speaker is not None:
-            yield n, PK.speaker, speaker
-        content = re.sub(r"^[^，：:,]*?(?:" + re.escape(st.verb) + r")[，：:,]?", "", st.span.quote, count=1)
+            yield f"{n} {pk.speaker} {speaker} ."
+        content = speaker_and_verb(st.verb).sub("", st.span.quote, count=1)
         if content:
-            yield n, PK.content, Literal(content)
+            yield f"{n} {pk.content} {plain(content)} ."
         if st.meeting in meetings:
-            yield meetings[st.meeting], PK.hasStatement, n
-        yield from evidence(n, st.span)
+            yield f"{meetings[st.meeting]} {pk.hasStatement} {n} ."
+        evidence.append((n, st.span))
 
     for f in x.formulations:
-        n = formulation_iri(f.key)
-        yield n, RDF.type, PK.Formulation
-        yield n, RDFS.label, zh(f.label)
-        yield n, PK.count, Literal(f.count)
-        yield n, PK.category, CATEGORY[f.category]
+        iri = formulation_iri_str(f.key)
+        n = nt_iri(iri)
+        yield f"{n} {rdf.type} {pk.Formulation} ."
+        yield f"{n} {rdfs.label} {zh(f.label)} ."
+        yield f"{n} {pk.count} {integer(f.count)} ."
+        yield f"{n} {pk.category} {CATEGORY[f.category]} ."
         if f.count_mismatch:
-            yield n, PK.countMismatch, Literal(True)
-        yield from evidence(n, f.span)
-        cells = []
-        for it in f.items:
-            i = item_iri(it.key)
-            cells.append(i)
-            yield i, RDF.type, CATEGORY[it.category]
-            yield i, RDFS.label, zh(it.label)
-            yield from evidence(i, it.span)
-            yield n, PK.item, i
+            yield f"{n} {pk.countMismatch} {TRUE} ."
+        evidence.append((n, f.span))
+        items = [nt_iri(item_iri_str(it.key)) for it in f.items]
+        for it, i in zip(f.items, items):
+            yield f"{i} {rdf.type} {CATEGORY[it.category]} ."
+            yield f"{i} {rdfs.label} {zh(it.label)} ."
+            evidence.append((i, it.span))
+            yield f"{n} {pk.item} {i} ."
         for it in f.lexicon_items:
-            i = item_iri(it.key)
-            yield i, RDF.type, CATEGORY[it.category]
-            yield i, RDFS.label, zh(it.label)
-            yield from evidence(i, it.span)
-            yield n, PK.lexiconItem, i
-        if cells:
-            head = BNode(f"L{str(n).rsplit('/', 1)[1].replace('-', '')}")
-            yield n, PK.itemList, head
+            i = nt_iri(item_iri_str(it.key))
+            yield f"{i} {rdf.type} {CATEGORY[it.category]} ."
+            yield f"{i} {rdfs.label} {zh(it.label)} ."
+            evidence.append((i, it.span))
+            yield f"{n} {pk.lexiconItem} {i} ."
+        if items:
+            head = f"_:L{iri.rsplit('/', 1)[1].replace('-', '')}"
+            yield f"{n} {pk.itemList} {head} ."
             node = head
-            for k, i in enumerate(cells):
-                yield node, RDF.first, i
-                nxt = RDF.nil if k == len(cells) - 1 else BNode(f"{head}x{k + 1}")
-                yield node, RDF.rest, nxt
+            for k, i in enumerate(items):
+                yield f"{node} {rdf.first} {i} ."
+                nxt = rdf.nil if k == len(items) - 1 else f"{head}x{k + 1}"
+                yield f"{node} {rdf.rest} {nxt} ."
                 node = nxt
         targets = []
         if f.statement in statements:
@@ -205,9 +255,44 @@ def document_triples(doc, x: Extraction) -> Iterator[tuple]:
         if f.meeting in meetings:
             targets.append(meetings[f.meeting])
         for t in targets:
-            yield t, PK.mentions, n
-            for it in f.items:
-                yield t, PK.mentions, item_iri(it.key)
+            yield f"{t} {pk.mentions} {n} ."
+            for i in items:
+                yield f"{t} {pk.mentions} {i} ."
+
+    # The mentions: each one's lines in sorted order (rdf:type, then pk:end ... pk:start) and the
+    # mentions in the order of their IRIs, so that about half of the lines come as one sorted run,
+    # which document_lines sorts cheaply; what repeats from mention to mention is made once.
+    mentions = []
+    for node, span in evidence:
+        m = nt_iri(mention_iri_str(doc.id, span.start, span.end, span.rule))
+        yield f"{node} {pk.evidence} {m} ."
+        mentions.append((m, span))
+    mentions.sort(key=itemgetter(0))
+    rules: dict = {}
+    a_mention = f" {rdf.type} {pk.Mention} ."
+    in_document = f" {pk.inDocument} {d} ."
+    for m, span in mentions:
+        rule = rules.get(span.rule) or rules.setdefault(span.rule, plain(span.rule))
+        yield m + a_mention
+        yield f"{m} {pk.end} {integer(span.end)} ."
+        yield m + in_document
+        yield f"{m} {pk.quote} {plain(span.quote)} ."
+        yield f"{m} {pk.rule} {rule} ."
+        yield f"{m} {pk.start} {integer(span.start)} ."
+
+
+def document_triples(doc, x: Extraction) -> Iterator[tuple]:
+    """Every triple of one document and its facts, as rdflib terms (the lines of :func:`document_ntriples`)."""
+    terms: dict = {}
+
+    def term(token: str):
+        t = terms.get(token)
+        if t is None:
+            t = terms[token] = rdf_term(token)
+        return t
+    for line in document_ntriples(doc, x):
+        s, p, o = split_line(line)
+        yield term(s), term(p), term(o)
 
 
 def bind_prefixes(g: Graph) -> Graph:

@@ -1,11 +1,18 @@
 """IRIs minted from normalised keys: the same thing gets the same IRI in every document and run.
 
+Each rule is written once, as a function returning the IRI as a plain string
+(``meeting_iri_str``), which the N-Triples walk of :mod:`policykg.graph.build` uses;
+``meeting_iri`` and the others give the same IRI as an rdflib :class:`~rdflib.URIRef`.
+
 >>> str(meeting_iri("370983|2021-03-01|政法队伍教育整顿动员部署会议"))[:52]
 'https://w3id.org/policykg/id/meeting/370983-20210301'
+>>> meeting_iri_str("370983|2021-03-01|政法队伍教育整顿动员部署会议")[37:52]
+'370983-20210301'
 """
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from rdflib import URIRef
 
@@ -16,45 +23,82 @@ def _h(key: str, n: int = 12) -> str:
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:n]
 
 
-def _iri(prefix: str, local: str) -> URIRef:
-    return URIRef(PREFIXES[prefix] + local)
+@lru_cache(maxsize=4096)
+def _rule_hash(rule: str) -> str:
+    return _h(rule, 6)
 
 
-def document_iri(doc_id: str) -> URIRef:
-    return _iri("pkd", doc_id)
+def document_iri_str(doc_id: str) -> str:
+    return PREFIXES["pkd"] + doc_id
 
 
-def locality_iri(code: str) -> URIRef:
-    return _iri("pkl", code)
+def locality_iri_str(code: str) -> str:
+    return PREFIXES["pkl"] + code
 
 
-def meeting_iri(key: str) -> URIRef:
+def meeting_iri_str(key: str) -> str:
     where, date, _name = key.split("|", 2)
     where = (where or "x").lower()
     date = date.replace("-", "") or "nodate"
-    return _iri("pkm", f"{where}-{date}-{_h(key)}")
+    return f"{PREFIXES['pkm']}{where}-{date}-{_h(key)}"
+
+
+def statement_iri_str(doc_id: str, local_id: str) -> str:
+    return f"{PREFIXES['pks']}{doc_id}-{local_id}"
+
+
+def formulation_iri_str(key: str) -> str:
+    return f"{PREFIXES['pkf']}{key.split('|', 1)[0].lower()}-{_h(key)}"
+
+
+def item_iri_str(key: str) -> str:
+    return f"{PREFIXES['pki']}{key.split('|', 1)[0].lower()}-{_h(key)}"
+
+
+def person_iri_str(key: str) -> str:
+    where = key.split("|", 1)[0] or "x"
+    return f"{PREFIXES['pkp']}{where}-{_h(key)}"
+
+
+def campaign_iri_str(key: str) -> str:
+    return PREFIXES["pkc"] + _h(key)
+
+
+def mention_iri_str(doc_id: str, start: int, end: int, rule: str) -> str:
+    return f"{PREFIXES['pkn']}{doc_id}-{start}-{end}-{_rule_hash(rule)}"
+
+
+def document_iri(doc_id: str) -> URIRef:
+    return URIRef(document_iri_str(doc_id))
+
+
+def locality_iri(code: str) -> URIRef:
+    return URIRef(locality_iri_str(code))
+
+
+def meeting_iri(key: str) -> URIRef:
+    return URIRef(meeting_iri_str(key))
 
 
 def statement_iri(doc_id: str, local_id: str) -> URIRef:
-    return _iri("pks", f"{doc_id}-{local_id}")
+    return URIRef(statement_iri_str(doc_id, local_id))
 
 
 def formulation_iri(key: str) -> URIRef:
-    return _iri("pkf", f"{key.split('|', 1)[0].lower()}-{_h(key)}")
+    return URIRef(formulation_iri_str(key))
 
 
 def item_iri(key: str) -> URIRef:
-    return _iri("pki", f"{key.split('|', 1)[0].lower()}-{_h(key)}")
+    return URIRef(item_iri_str(key))
 
 
 def person_iri(key: str) -> URIRef:
-    where = key.split("|", 1)[0] or "x"
-    return _iri("pkp", f"{where}-{_h(key)}")
+    return URIRef(person_iri_str(key))
 
 
 def campaign_iri(key: str) -> URIRef:
-    return _iri("pkc", _h(key))
+    return URIRef(campaign_iri_str(key))
 
 
 def mention_iri(doc_id: str, start: int, end: int, rule: str) -> URIRef:
-    return _iri("pkn", f"{doc_id}-{start}-{end}-{_h(rule, 6)}")
+    return URIRef(mention_iri_str(doc_id, start, end, rule))

@@ -23,13 +23,16 @@ from __future__ import annotations
 import re
 from typing import Iterable
 
-__all__ = ["nt_term", "nt_iri", "nt_line", "nt_lines", "document_lines", "graph_token", "quad_line",
+__all__ = ["nt_term", "nt_iri", "nt_line", "nt_lines", "rdf_term", "document_lines", "graph_token", "quad_line",
            "triple_line", "split_line", "subject_of", "is_bnode_line", "unescape_string"]
 
 # Characters an IRIREF may not hold literally (N-Triples grammar), written as \uXXXX.
 _IRI_BAD = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 _ESC = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
 _NEEDS = re.compile('[\\\\"\x00-\x1f\x7f\x85\u2028\u2029]')   # as graph.turtle: controls and line separators
+# The escapes frequent in text, made with str.replace (backslash first), and the other characters of _NEEDS.
+_COMMON = [(c, _ESC[c]) for c in '\\"\n\r\t']
+_RARE = re.compile('[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x85\u2028\u2029]')
 _UNESC = re.compile(r'\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))', re.S)
 _UNESC_CHAR = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
 
@@ -42,7 +45,12 @@ def escape_string(s: str) -> str:
     """
     if not _NEEDS.search(s):
         return s
-    return _NEEDS.sub(lambda m: _ESC.get(m.group(), f"\\u{ord(m.group()):04X}"), s)
+    for c, escaped in _COMMON:
+        if c in s:
+            s = s.replace(c, escaped)
+    if _RARE.search(s):
+        s = _RARE.sub(lambda m: _ESC.get(m.group(), f"\\u{ord(m.group()):04X}"), s)
+    return s
 
 
 def unescape_string(body: str) -> str:
@@ -144,10 +152,34 @@ def nt_lines(triples: Iterable[tuple]) -> list[str]:
     return sorted(out)
 
 
+def rdf_term(token: str):
+    """The rdflib term an N-Triples token stands for (inverse of :func:`nt_term`).
+
+    >>> from rdflib import Literal
+    >>> rdf_term('"12"^^<http://www.w3.org/2001/XMLSchema#integer>') == Literal(12)
+    True
+    >>> rdf_term('"第一\\\\n第二"@zh') == Literal("第一\\n第二", lang="zh")
+    True
+    """
+    URIRef, Literal, BNode = _TERMS or _term_classes()
+    if token[0] == "<":
+        return URIRef(unescape_string(token[1:-1]))
+    if token[0] == "_":
+        return BNode(token[2:])
+    end = token.rindex('"')    # a language tag or datatype IRIREF holds no '"'
+    lexical = unescape_string(token[1:end])
+    if token.startswith("@", end + 1):
+        return Literal(lexical, lang=token[end + 2:])
+    if token.startswith("^^", end + 1):
+        return Literal(lexical, datatype=rdf_term(token[end + 3:]))
+    return Literal(lexical)
+
+
 def document_lines(doc, extraction) -> list[str]:
-    """The sorted N-Triples lines of one document and its facts (see ``graph.build.document_triples``)."""
-    from .build import document_triples
-    return nt_lines(document_triples(doc, extraction))
+    """The sorted N-Triples lines of one document and its facts (see ``graph.build.document_ntriples``)."""
+    from .build import document_ntriples
+    # dict.fromkeys, not set: the walk's order holds sorted runs (one subject's lines), which sorted() uses
+    return sorted(dict.fromkeys(document_ntriples(doc, extraction)))
 
 
 def graph_token(iri: str) -> str:
