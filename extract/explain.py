@@ -74,9 +74,8 @@ def explain(doc, *, rules=None) -> Explanation:
         hs.sort(key=lambda h: (h.start, h.end))
     cues = [r["word"] for r in read_table(RULES_DIR / "unclaimed_cues.tsv", required=("word",))]
     s = shadow(doc.text)
-    for p in paragraphs(s):
-        for seg in sentences(s, p):
-            found = tuple(c for c in cues if c in s[seg.start:seg.end])
-            if found and not any(i in covered for i in range(seg.start, seg.end)):
-                e.unclaimed.append(Unclaimed(seg.start, seg.end, doc.text[seg.start:seg.end].strip(), found))
+    for _pi, seg in sentences(s, paragraphs(s)):
+        found = tuple(c for c in cues if c in s[seg.start:seg.end])
+        if found and not any(i in covered for i in range(seg.start, seg.end)):
+            e.unclaimed.append(Unclaimed(seg.start, seg.end, doc.text[seg.start:seg.end].strip(), found))
     return e

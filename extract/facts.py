@@ -13,7 +13,7 @@ meeting by locality, date and name, a person by name and locality).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 
 # Item categories of the contract (pk:Task ... pk:Other).
 CATEGORIES = ("Task", "Principle", "Goal", "Phase", "Theme", "Requirement", "Commitment", "Other")
@@ -21,7 +21,35 @@ CATEGORIES = ("Task", "Principle", "Goal", "Phase", "Theme", "Requirement", "Com
 LEVELS = ("Country", "Province", "Prefecture", "County", "Township")
 
 
-@dataclass(frozen=True)
+def _fact(cls):
+    """``dataclass(frozen=True)``, with an ``__init__`` that fills the new instance's dictionary at once.
+
+    The ``__init__`` written by ``dataclass(frozen=True)`` sets each field through ``object.__setattr__``,
+    which makes facts (built by the hundred per document) slow to create; this one takes the same
+    parameters, with the same defaults, and gives the same objects.
+    """
+    cls = dataclass(frozen=True)(cls)
+    params, values = [], []
+    scope = {"__name__": cls.__module__, "_set": object.__setattr__}
+    for f in fields(cls):
+        if f.default_factory is not MISSING:
+            raise TypeError(f"{cls.__name__}.{f.name}: a default factory is not supported here")
+        if f.default is MISSING:
+            params.append(f.name)
+        else:
+            scope[f"_default_{f.name}"] = f.default
+            params.append(f"{f.name}=_default_{f.name}")
+        values.append(f"{f.name!r}: {f.name}")
+    exec(f"def __init__(self, {', '.join(params)}):\n"
+         f"    _set(self, '__dict__', {{{', '.join(values)}}})\n", scope)
+    init = scope["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__annotations__ = {**{f.name: f.type for f in fields(cls)}, "return": None}
+    cls.__init__ = init
+    return cls
+
+
+@_fact
 class Span:
     """Where a fact was read: ``text[start:end] == quote``; ``rule`` fired there."""
 
@@ -31,7 +59,7 @@ class Span:
     rule: str
 
 
-@dataclass(frozen=True)
+@_fact
 class Division:
     """A gazetteer entry: a GB/T 2260 division (or a township recognised in a county's scope)."""
 
@@ -45,7 +73,7 @@ class Division:
     last_year: int | None = None   # last year it is valid; None: still valid
 
 
-@dataclass(frozen=True)
+@_fact
 class Locality:
     """A division named in the text (with its suffix, or in a trusted short form)."""
 
@@ -56,7 +84,7 @@ class Locality:
     span: Span
 
 
-@dataclass(frozen=True)
+@_fact
 class Person:
     key: str                  # "<locality key>|<name>" or "|<name>"
     name: str
@@ -64,7 +92,7 @@ class Person:
     span: Span
 
 
-@dataclass(frozen=True)
+@_fact
 class Item:
     key: str                  # "<category>|<wording>"
     label: str
@@ -73,7 +101,7 @@ class Item:
     from_lexicon: bool = False
 
 
-@dataclass(frozen=True)
+@_fact
 class Formulation:
     key: str                  # "<category>|<label>|<item wordings joined>"
     label: str                # 四项任务
@@ -90,7 +118,7 @@ class Formulation:
         return bool(self.items) and len(self.items) != self.count
 
 
-@dataclass(frozen=True)
+@_fact
 class Statement:
     id: str                   # local id within the document ("s3")
     verb: str                 # as written, simplified script (指出, 强调…)
@@ -100,7 +128,7 @@ class Statement:
     span: Span                # the statement from its speaker to its end
 
 
-@dataclass(frozen=True)
+@_fact
 class Meeting:
     id: str                   # local id within the document ("m1")
     key: str                  # "<locality key or level>|<date or ''>|<name>"
@@ -121,14 +149,14 @@ class Meeting:
     also: tuple[Span, ...] = ()     # further mentions of the same meeting
 
 
-@dataclass(frozen=True)
+@_fact
 class Campaign:
     key: str
     label: str
     span: Span
 
 
-@dataclass(frozen=True)
+@_fact
 class Extraction:
     """Everything read from one document."""
 

@@ -11,18 +11,26 @@ flagged (:attr:`Formulation.count_mismatch`).
 """
 from __future__ import annotations
 
+import os
 import re
 from bisect import bisect_right
 
 from .facts import Formulation, Item, Span
 from .numerals import NUMERAL_CHARS, cn_to_int
 from .ruleset import RuleSet
+from .text import Breaks
 
 _QUOTES_OPEN = "“‘《"
 _QUOTES_CLOSE = "”’》"
 _STRIP_QUOTES = str.maketrans("", "", "“”‘’\"'《》「」『』")
-_CLAUSE_BREAK = "，。；：！？\n（）"
-_NUM = f"[{re.escape(NUMERAL_CHARS)}]{{1,3}}"
+_CLAUSE = Breaks("，。；：！？\n（）")
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]*")
+_SHORT_HEAD = re.compile(r"[\u4e00-\u9fff]{1,4}(?![\u4e00-\u9fff])")
+_QUOTED = re.compile(r"“([^“”]+)”")
+_QUOTED_RUN_AT_END = re.compile(r"“[^“”]+”、?(?:“[^“”]+”、?)+$")    # two or more (a leading “ is found fast)
+_QUOTED_LIST_AT_END = re.compile(r"“([^“”]+、[^“”]+)”$")
+_QUOTE_PAIR_AT_END = re.compile(r"”、?“[^“”]+”$")
+_LIST_LEAD = re.compile(r"”?[\u4e00-\u9fff]{0,6}?(?:，(?:即|就是|也就是|做到|包括|具体是|分别是|主要是)|：)")
 
 
 def _head_category(rules: RuleSet, head: str):
@@ -35,24 +43,20 @@ def _head_category(rules: RuleSet, head: str):
 
 
 def _label_pattern(rules: RuleSet) -> re.Pattern:
-    key = ("formulation", id(rules))
-    p = _CACHE.get(key)
-    if p is None:
-        cls = rules.pattern("classifier").pattern
-        # a count word never starts with 一/〇/零 (一把手, 一件事): excluded in the pattern itself
-        p = _CACHE[key] = re.compile(rf"(?<![{re.escape(NUMERAL_CHARS)}])(?![一〇零])(?P<num>{_NUM})(?P<cls>{cls})"
-                                     rf"(?P<head>[\u4e00-\u9fff]{{1,8}})")
-    return p
-
-
-_CACHE: dict = {}
+    cls = rules.pattern("classifier").pattern
+    n = re.escape(NUMERAL_CHARS)
+    # the count word: one to three numerals, not right after another one, never starting with 一/〇/零
+    # (一把手, 一件事). Its first numeral is matched before those checks (as lookbehinds), so that the
+    # pattern starts with a character set and a scan skips the other characters quickly.
+    return re.compile(rf"(?P<num>[{n}](?<![{n}][{n}])(?<![一〇零])[{n}]{{0,2}})(?P<cls>{cls})"
+                      rf"(?P<head>[\u4e00-\u9fff]{{1,8}})")
 
 
 def find_formulations(text: str, s: str, rules: RuleSet, sentences, locate=None) -> list[Formulation]:
     """Every formulation, in text order. ``sentences`` are segments over ``s``; ``locate(offset)``,
     when given, names the statement and the meeting whose part of the text holds an offset."""
     out: list[Formulation] = []
-    pattern = _label_pattern(rules)
+    pattern = rules.derived(_label_pattern)
     starts = [sent.start for sent in sentences]
     for m in pattern.finditer(s):
         k = bisect_right(starts, m.start()) - 1
@@ -68,11 +72,10 @@ def find_formulations(text: str, s: str, rules: RuleSet, sentences, locate=None)
 
 
 def _excluded(rules: RuleSet, s: str, start: int, label: str, head: str) -> bool:
-    before = s[max(0, start - 3):start]
-    after = s[start + len(label):start + len(label) + 4]
+    targets = {"head": head, "before": s[max(0, start - 3):start], "label": label,
+               "after": s[start + len(label):start + len(label) + 4]}
     for _rid, kind, rx in rules.exclusions:
-        target = {"head": head, "before": before, "label": label, "after": after}[kind]
-        if rx.search(target):
+        if rx.search(targets[kind]):
             return True
     return False
 
@@ -92,7 +95,7 @@ def _formulation(text, s, rules, m, sa, sb, locate=None):
     if quoted:
         close = s.find("”", m.end("cls"), sb)
         inner = s[m.end("cls"):close] if close != -1 else head
-        head = re.match(r"[\u4e00-\u9fff]*", inner).group()
+        head = _HAN_RUN.match(inner).group()
         if not head or len(head) > 8:
             return None
         end = m.end("cls") + len(head)
@@ -103,7 +106,7 @@ def _formulation(text, s, rules, m, sa, sb, locate=None):
                 return None
         category = hc[1] if hc else "Other"
         after = s[end + 1:end + 4] if end == close else s[end:end + 3]
-        hit = _head_category(rules, re.match(r"[\u4e00-\u9fff]*", after).group()[:2]) if after else None
+        hit = _head_category(rules, _HAN_RUN.match(after).group()[:2]) if after else None
         if hit and hit[1] == "Goal" and category in ("Other", "Goal"):
             category = "Goal"
         elif category == "Other" and after.startswith(("要求",)) and hc is None:
@@ -115,9 +118,9 @@ def _formulation(text, s, rules, m, sa, sb, locate=None):
             if hc:
                 best = (k, hc)
                 break
-        if best is None and re.search(r"(?:“[^“”]+”、?){2,}$", s[sa:start]):
+        if best is None and _QUOTED_RUN_AT_END.search(s[sa:start]):
             # items in quotes right before the label: any short head (“入山关”“进林关”“用火关”三道关口)
-            hm = re.match(r"[\u4e00-\u9fff]{1,4}(?![\u4e00-\u9fff])", head + "，")
+            hm = _SHORT_HEAD.match(head + "，")
             if hm:
                 best = (len(hm.group()), ("formulation.quoted_items", "Other", True))
         if best is None or "的" in head[:best[0]] or best[0] > 6:
@@ -143,15 +146,15 @@ def _formulation(text, s, rules, m, sa, sb, locate=None):
             rule = "formulation.label_first"
     if not items and not quoted and label_s not in rules.lexicon and category not in ("Commitment", "Requirement"):
         return None     # 完成三项工作: a count in running prose, neither a slogan nor a list
-    key_items = "、".join(i.label for i in items)
-    typed = tuple(Item(key=f"{category}|{i.label}", label=i.label, category=category, span=i.span) for i in items)
+    key_items = "、".join([i.label for i in items])
+    typed = tuple([Item(key=f"{category}|{i.label}", label=i.label, category=category, span=i.span) for i in items])
     lex = rules.lexicon.get(label_s)
     lexicon_items = ()
     if lex and not items:
         lid, lcat, litems = lex
-        lexicon_items = tuple(Item(key=f"{category}|{w}", label=w, category=category,
-                                   span=Span(start, end, text[start:end], lid), from_lexicon=True)
-                              for w in litems)
+        span = Span(start, end, label, lid)
+        lexicon_items = tuple([Item(key=f"{category}|{w}", label=w, category=category, span=span, from_lexicon=True)
+                               for w in litems])
     statement, meeting = locate(start) if locate else (None, None)
     return Formulation(key=f"{category}|{label_s}|{key_items}", label=label, count=count, category=category,
                        items=typed, span=Span(start, end, label, rule), lexicon_items=lexicon_items,
@@ -165,31 +168,24 @@ class _Raw:
         self.label, self.span = label, span
 
 
-def _clause_start(s: str, pos: int, floor: int) -> int:
-    i = pos
-    while i > floor and s[i - 1] not in _CLAUSE_BREAK:
-        i -= 1
-    return i
-
-
 def _items_before(text, s, rules, label_start, floor) -> list:
     """Items listed just before the label, in the same clause."""
-    a = _clause_start(s, label_start, floor)
+    a = _CLAUSE.run_start(s, label_start, floor)
     chunk = s[a:label_start]
     if not chunk:
         return []
     # one quoted segment holding the list: “强化理论武装、推动高质量发展、提升治理效能”三个主题
-    one = re.search(r"“([^“”]+、[^“”]+)”$", chunk)
-    if one and not re.search(r"”、?“[^“”]+”$", chunk):
+    one = _QUOTED_LIST_AT_END.search(chunk)
+    if one and not _QUOTE_PAIR_AT_END.search(chunk):
         x, items = a + one.start(1), []
         for piece in one.group(1).split("、"):
             items.append(_Raw(text[x:x + len(piece)].translate(_STRIP_QUOTES), Span(x, x + len(piece), text[x:x + len(piece)], "item.in_quote")))
             x += len(piece) + 1
         return items
     # quoted items: “A”“B”“C” (or “A”、“B”) right before the label
-    qm = re.search(r"(?:“[^“”]+”、?){2,}$", chunk)
+    qm = _QUOTED_RUN_AT_END.search(chunk)
     if qm:
-        items = [(a + mm.start() + 1, a + mm.end() - 1) for mm in re.finditer(r"“([^“”]+)”", qm.group())]
+        items = [(a + mm.start() + 1, a + mm.end() - 1) for mm in _QUOTED.finditer(qm.group())]
         items = [(x + qm.start(), y + qm.start()) for x, y in items]
         return [_Raw(text[x:y].translate(_STRIP_QUOTES), Span(x, y, text[x:y], "item.quoted")) for x, y in items]
     if "、" not in chunk:
@@ -270,11 +266,7 @@ def _trim_last(s: str, parts: list) -> list:
 
 
 def _common_prefix(words) -> str:
-    p = words[0]
-    for w in words[1:]:
-        while not w.startswith(p):
-            p = p[:-1]
-    return p
+    return os.path.commonprefix(words)
 
 
 def _common_suffix(words) -> str:
@@ -314,19 +306,14 @@ def _items_after(text, s, rules, label_end, sb, count) -> list:
     """Items in the clause after the label (“四个不摘”要求，做到A、B、C、D): exactly ``count`` of them."""
     i = label_end
     # the label may be followed by its head noun (“四个不摘”要求), then a separator and 做到/即/：
-    lead = re.match(r"”?[\u4e00-\u9fff]{0,6}?(?:，(?:即|就是|也就是|做到|包括|具体是|分别是|主要是)|：)", s[i:sb])
+    lead = _LIST_LEAD.match(s[i:sb])
     if not lead:
         return []
     j = i + lead.end()
     colon = lead.group().endswith("：")
-    k0 = j
-    while k0 < sb and s[k0] not in _CLAUSE_BREAK:
-        k0 += 1
-    if colon and "、" not in s[j:k0]:
+    k = _CLAUSE.run_end(s, j, sb)
+    if colon and "、" not in s[j:k]:
         return _clause_items(text, s, j, sb, count)
-    k = j
-    while k < sb and s[k] not in _CLAUSE_BREAK:
-        k += 1
     chunk = s[j:k]
     n = chunk.count("、") + 1
     # after a colon the list is what the text says, even when it differs from the count (三大工程 with four)

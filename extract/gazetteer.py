@@ -128,6 +128,8 @@ class Gazetteer:
         self._divisions: dict[int, Division] = {}
         self._children: dict[str, list[int]] | None = None
         self._ancestors_cache: dict[str, tuple[Division, ...]] = {}
+        self._ancestor_codes: dict[str, frozenset[str]] = {}
+        self._lookup_cache: dict[str, tuple[Division, ...]] = {}   # names found, every year
         self._short: dict[str, list[Division]] | None = None
         self._suffix: dict[bool, dict[str, frozenset[int]]] = {}
         self.names: frozenset[str] = frozenset(by_name)
@@ -255,6 +257,16 @@ class Gazetteer:
         >>> [d.code for d in Gazetteer.default().lookup("朝阳区")][:2]
         ['110105', '220104']
         """
+        if year is None:
+            found = self._lookup_cache.get(name)
+            if found is None:
+                found = tuple(self._lookup(name, None))
+                if found:
+                    self._lookup_cache[name] = found
+            return list(found)
+        return self._lookup(name, year)
+
+    def _lookup(self, name: str, year: int | None) -> list[Division]:
         idx = self._name_rows(name) or self._name_rows(to_simplified(name))
         if year is not None:
             idx = [i for i in idx if self._valid(i, year)]
@@ -304,9 +316,16 @@ class Gazetteer:
             idx = [i for i in idx if self._valid(i, year)]
         return tuple(self._division(i) for i in idx)
 
+    def ancestor_codes(self, code: str) -> frozenset[str]:
+        """The codes of :meth:`ancestors` (computed once per code)."""
+        codes = self._ancestor_codes.get(code)
+        if codes is None:
+            codes = self._ancestor_codes[code] = frozenset(a.code for a in self.ancestors(code))
+        return codes
+
     def is_within(self, code: str, ancestor_code: str) -> bool:
         """True when ``ancestor_code`` is above ``code`` (not when they are equal)."""
-        return any(a.code == ancestor_code for a in self.ancestors(code))
+        return ancestor_code in self.ancestor_codes(code)
 
     def short_names(self) -> dict[str, list[Division]]:
         """Trusted short forms of province-, prefecture- and county-level names (泰安市→泰安,

@@ -12,17 +12,18 @@ reported, never guessed.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .facts import Division, Locality, Span
 from .gazetteer import Gazetteer
 from .ruleset import RuleSet
+from .text import finditer_near
 
 LEVEL_RANK = {"Country": 0, "Province": 1, "Prefecture": 2, "County": 3, "Township": 4}
+_LIST_PART = re.compile(r"[^、]+")
 
 
-@dataclass(frozen=True)
-class NameMatch:
+class NameMatch(NamedTuple):
     start: int
     end: int
     name: str          # simplified full name as in the gazetteer
@@ -56,10 +57,19 @@ _ENDINGS: dict = {}
 
 
 def _ending_pattern(gaz: Gazetteer) -> re.Pattern:
-    """A character class of every last character of a division name."""
+    """The last character of a division name, where the character before it and it end some name or
+    alias (the keys of :func:`_bigram_index`): where a name can end."""
     p = _ENDINGS.get(id(gaz))
     if p is None:
-        p = _ENDINGS[id(gaz)] = re.compile("[" + "".join(re.escape(c) for c in sorted(gaz.suffix_index())) + "]")
+        endings = gaz.suffix_index()
+        before: dict[str, set[str]] = {}
+        for k in _bigram_index(gaz):
+            if k[-1] in endings:
+                before.setdefault(k[-1], set()).add(k[:-1])
+        # a one-character name (no character before) leaves its last character unchecked
+        p = _ENDINGS[id(gaz)] = re.compile("|".join(
+            re.escape(c) if "" in firsts else f"{re.escape(c)}(?<=[{''.join(map(re.escape, sorted(firsts)))}]{re.escape(c)})"
+            for c, firsts in sorted(before.items())))
     return p
 
 
@@ -102,7 +112,7 @@ def longest_first(matches: list[NameMatch]) -> list[NameMatch]:
     taken: list[NameMatch] = []
     occupied: set[int] = set()
     for m in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
-        if any(i in occupied for i in range(m.start, m.end)):
+        if not occupied.isdisjoint(range(m.start, m.end)):
             continue
         taken.append(m)
         occupied.update(range(m.start, m.end))
@@ -147,12 +157,13 @@ class Resolver:
         newest = max((d.last_year or 9999) for d in every) if every else None
         return [d for d in every if (d.last_year or 9999) == newest]
 
-    def ancestors(self, code: str) -> set[str]:
-        return {a.code for a in self.gaz.ancestors(code)}
+    def ancestors(self, code: str) -> frozenset[str]:
+        return self.gaz.ancestor_codes(code)
 
     def resolve(self, s: str, matches: list[NameMatch]) -> dict[int, Division]:
         """Map the index of each match to a division; unresolved matches are absent."""
-        cands = {i: self.candidates(m.name) for i, m in enumerate(matches)}
+        by_name = {name: self.candidates(name) for name in {m.name for m in matches}}
+        cands = {i: by_name[m.name] for i, m in enumerate(matches)}
         chosen: dict[int, Division] = {}
         # 1. unique non-township names that are not common nouns
         for i, m in enumerate(matches):
@@ -161,20 +172,22 @@ class Resolver:
                 chosen[i] = c[0]
         # 2. by context, repeated while it helps (a resolved name can settle another)
         for _ in range(3):
+            pending = [i for i in range(len(matches)) if i not in chosen and cands[i]]
+            if not pending:
+                break
             known = {d.code for d in chosen.values()}
             known_anc = set()
             for code in known:
                 known_anc |= self.ancestors(code)
             progress = False
-            for i, m in enumerate(matches):
-                if i in chosen or not cands[i]:
-                    continue
+            for i in pending:
+                m = matches[i]
                 prev = chosen.get(i - 1)
                 adjacent = prev.code if prev is not None and matches[i - 1].end == m.start else None
                 scored = []
                 for d in cands[i]:
                     anc = self.gaz.ancestors(d.code) if d.code else ()
-                    anc_codes = {a.code for a in anc}
+                    anc_codes = self.ancestors(d.code) if d.code else frozenset()
                     known_levels = [LEVEL_RANK[a.level] for a in anc if a.code in known]
                     score = 0
                     if adjacent and adjacent in anc_codes:
@@ -221,7 +234,9 @@ class Resolver:
 
     def resolve_short(self, short: str, suffixes, known: set[str]) -> Division | None:
         """A short name (泰安, 平江) used as a place: the division it abbreviates, from context."""
-        every = self.gaz.short_names().get(short, [])
+        every = self.gaz.short_names().get(short)
+        if not every:
+            return None
         cands = [d for d in every if (d.last_year is None if self.year is None else _valid(d, self.year))]
         if isinstance(suffixes, str):
             suffixes = (suffixes,)
@@ -258,22 +273,25 @@ def find_localities(text: str, s: str, gaz: Gazetteer, rules: RuleSet, year: int
             out[(m.start, m.end)] = _locality(gaz, d, text, m.start, m.end, m.rule, written=not m.short)
     known = {loc.division.code for loc in out.values()}
     occupied = {i for (a, b) in out for i in range(a, b)}
-    for rid, mode, pattern in rules.short_names:
-        for m in pattern.finditer(s):
+    # for mode "known": the first division found whose name a short form begins (平安肥城 → 肥城市)
+    begun_by: dict[str, Division] = {}
+    for loc in out.values():
+        _begins(begun_by, loc.division)
+    for rid, mode, pattern, anchor in rules.short_names:
+        for m in finditer_near(pattern, s, anchor) if anchor else pattern.finditer(s):
             a0 = m.start("names")
-            suffixes = _kinds(m.groupdict().get("tail") or m.groupdict().get("suffix") or "")
-            for n, part in enumerate(re.finditer(r"[^、]+", m.group("names"))):
+            groups = m.groupdict()
+            suffixes = _kinds(groups.get("tail") or groups.get("suffix") or "")
+            for n, part in enumerate(_LIST_PART.finditer(m.group("names"))):
                 short = part.group()
                 # the first name may be preceded by other words (加强对平江、华容等县): try its tails
                 tails = [short[k:] for k in range(0, len(short) - 1)] if n == 0 else [short]
                 for tail in tails:
                     a, b = a0 + part.end() - len(tail), a0 + part.end()
-                    if any(i in occupied for i in range(a, b)):
+                    if not occupied.isdisjoint(range(a, b)):
                         break
                     if mode == "known":
-                        ds = [loc.division for loc in out.values()
-                              if loc.division.name != tail and loc.division.name.startswith(tail)]
-                        d = ds[0] if ds else None
+                        d = begun_by.get(tail)
                     elif suffixes and all(x in ("镇", "乡", "街道") for x in suffixes):
                         d = resolver.resolve_township(tail, suffixes, known)
                     else:
@@ -283,14 +301,23 @@ def find_localities(text: str, s: str, gaz: Gazetteer, rules: RuleSet, year: int
                     out[(a, b)] = _locality(gaz, d, text, a, b, rid, written=False)
                     occupied.update(range(a, b))
                     known.add(d.code)
+                    _begins(begun_by, d)
                     break
     warnings.extend(resolver.warnings)
     return [out[k] for k in sorted(out)]
 
 
+def _begins(begun_by: dict, d: Division) -> None:
+    """Record ``d`` under each proper beginning of its name that no earlier division has."""
+    for k in range(1, len(d.name)):
+        begun_by.setdefault(d.name[:k], d)
+
+
 def _kinds(tail: str) -> tuple[str, ...]:
     """Which name endings the words after 等 allow: 等县 → 县; 等乡镇 → 镇, 乡; 等地 → any."""
     t = tail[:5]
+    if not t:
+        return ()
     if "乡镇" in t or "镇街" in t:
         return ("镇", "乡", "街道") if "街" in t else ("镇", "乡")
     for word in ("街道", "县（市", "县市", "旗县", "镇", "乡", "县", "市", "区", "旗", "盟", "州", "省"):

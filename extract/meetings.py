@@ -17,19 +17,24 @@ the day to the upstream meeting, 会后…紧接着 carries it across sentences.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from .facts import Division, LEVELS
+from .text import Breaks, WordHits
 
-DATE = re.compile(r"(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日(?P<pod>上午|下午|晚上|晚|早上|中午)?")
+# every date starts with a digit: the lookahead lets a scan pass the other characters quickly
+DATE = re.compile(r"(?=\d)(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日(?P<pod>上午|下午|晚上|晚|早上|中午)?")
 YEAR_PREFIX = re.compile(r"(?:\d{4}|[〇一二三四五六七八九零]{4})年度?")
-_BOUND = "，。；：！？（）《》\n "
+_CLAUSE = Breaks("，。；：！？（）《》\n ")
 _VAGUE_CORE = {"上级", "下级", "各级", "主持", "此次", "这次", "本次", "该次", "上述", "有关", "相关", "各类", "全体", "各次", "专题", "工作", "相关工作",
                "贯彻落实", "专门", "该", "各种", "一系列"}
 _VENUE = re.compile(r"(?:在|于)(?P<place>[\u4e00-\u9fff]{2,9}?)(?:召开|举行|举办)")
 _NUMBERED = re.compile(r"(?:\d{4}年)?(?:第[0-9一二三四五六七八九十]+次|（扩大）|扩大)*")
 _BAD_CORE_START = re.compile(r"(?:把|是|既是|也是|一次|这次|此次|本次|将|就|对|为|从|与|这|那|该|每|各|其|高质量的|[^，。]*?(?:这次|此次|本次|该次))")
 _NOT_END = "委堂员场室馆上主副党办秘议常"   # 常委会委员, 大会堂: the meeting word continues into another word
+_SEVERAL = re.compile(r"各(县|区|市|镇|乡|地|旗|镇街|单位|部门)|相继")
+_OWN_LEVEL_START = re.compile("[我全]")     # 我省, 全市: the level words a subject may be
 
 
 @dataclass
@@ -79,8 +84,8 @@ def resolve_level(word_target: str, level: str, anchor: Division | None, self_ok
                 return d
     # no anchor (or nothing in its chain): the division of that kind the article names most often
     pool = [d for d in doc_divs if d.name.endswith(word_target)
-            and (anchor is None or d.code == anchor.code or anchor.code in {a.code for a in gaz.ancestors(d.code)}
-                 or d.code in {a.code for a in gaz.ancestors(anchor.code)})]
+            and (anchor is None or d.code == anchor.code or anchor.code in gaz.ancestor_codes(d.code)
+                 or d.code in gaz.ancestor_codes(anchor.code))]
     counts: dict = {}
     for d in pool:
         counts[d.code] = counts.get(d.code, 0) + 1
@@ -92,18 +97,26 @@ def resolve_level(word_target: str, level: str, anchor: Division | None, self_ok
     return next(d for d in pool if d.code == ranked[0][0])
 
 
+def _scope_patterns(rules) -> dict:
+    """The scope patterns by kind, unanchored (matched at a position)."""
+    return {k: [re.compile(rx.pattern.lstrip("^")) for _r, kind, rx in rules.scope if kind == k]
+            for k in ("spirit", "after", "sameday", "after_sentence")}
+
+
 class MeetingReader:
     def __init__(self, text, s, rules, gaz, loc_at: dict, doc_divs: list[Division]):
         self.text, self.s, self.rules, self.gaz = text, s, rules, gaz
         self.loc_at = loc_at          # start offset -> Locality
+        self._loc_starts = sorted(loc_at)
+        self._loc_ends = {loc.span.end for loc in loc_at.values()}
         self.doc_divs = doc_divs
-        self.suffix_pat = rules.pattern("meeting_suffix")
+        self.suffixes = WordHits(rules.pattern("meeting_suffix"), s)
         self.breaker_pat = rules.pattern("meeting_breaker")
         self.level_pat = rules.pattern("level_word")
+        self._long_level_words = tuple(w for w in rules.level_words if len(w) > 1)
         self.organ_pat = rules.pattern("organ")
         self.boiler = [rx for _r, kind, rx in rules.boilerplate if kind == "meeting"]
-        self.scope = {k: [re.compile(rx.pattern.lstrip("^")) for _r, kind, rx in rules.scope if kind == k]
-                      for k in ("spirit", "after", "sameday", "after_sentence")}
+        self.scope = rules.derived(_scope_patterns)
         self.fallback: list[MeetingMention] = []
 
     # ------------------------------------------------------------------ one clause
@@ -148,18 +161,21 @@ class MeetingReader:
         s, rules = self.s, self.rules
         out: list[MeetingMention] = []
         floor = sa
-        for m in self.suffix_pat.finditer(s, sa, sb):
-            se = m.end()
-            need = rules.meeting_follows.get(m.group())
+        for m in self.suffixes.within(sa, sb):
+            se, suffix = m.end(), m.group()
+            need = rules.meeting_follows.get(suffix)
             if need is not None and not need.match(s, se):
                 continue
             if se < len(s) and s[se] in _NOT_END and not s.startswith("上来", se):
-                if not (s[se] == "上" and m.group().endswith(("会议", "大会", "会"))):
+                if not (s[se] == "上" and suffix.endswith(("会议", "大会", "会"))):
                     continue
-            lb = m.start()
-            while lb > floor and (s[lb - 1] not in _BOUND or s.endswith("（扩大）", 0, lb)):
-                lb -= 4 if s.endswith("（扩大）", 0, lb) and lb - 4 >= floor else 1
+            # back to the start of the clause; （扩大） does not end one
+            lb = _CLAUSE.run_start(s, m.start(), floor)
+            while lb > floor and s.endswith("（扩大）", 0, lb):
+                lb = _CLAUSE.run_start(s, lb - 4 if lb - 4 >= floor else lb - 1, floor)
             floor = se
+            if lb == m.start():
+                continue    # the meeting word opens its clause (会议强调): no name, no subject
             # the rightmost breaker splits subject | name
             cut, transmits, subject_end = lb, "no", lb
             for bm in self.breaker_pat.finditer(s, lb, m.start()):
@@ -185,7 +201,7 @@ class MeetingReader:
             if ym and ym.end() < m.start():
                 label_start = ym.end()
                 label = self.text[label_start:se]
-            sid, kind, generic = rules.meeting_suffixes[m.group()]
+            sid, kind, generic = rules.meeting_suffixes[suffix]
             core = s[name_start:m.start()]
             has_organ = bool(prefixes and prefixes[-1].organ_end)
             named_by_subject = bool(subject_div) and s[subject_end:cut] in ("召开", "举行", "主持召开", "组织召开")
@@ -238,9 +254,9 @@ class MeetingReader:
         after = self.loc_at.get(b) is not None or bool(self.level_pat.match(s, b))
         if not after:
             return False
-        if any(loc.span.end == a for loc in self.loc_at.values()):
+        if a in self._loc_ends:
             return True
-        return any(s.endswith(w, 0, a) for w in self.rules.level_words if len(w) > 1)
+        return s.endswith(self._long_level_words, 0, a)
 
     def _venue(self, se: int, sb: int, anchor):
         """在郑州召开 / 于北京举行 right after the name: the place where the meeting sat."""
@@ -254,7 +270,7 @@ class MeetingReader:
         cands = [d for d in self.gaz.short_names().get(m.group("place"), []) if d.last_year is None]
         if anchor is not None and len(cands) > 1:
             province = ([anchor] + list(self.gaz.ancestors(anchor.code)))[-1].code
-            cands = [d for d in cands if province in {x.code for x in self.gaz.ancestors(d.code)} | {d.code}] or cands
+            cands = [d for d in cands if province in self.gaz.ancestor_codes(d.code) | {d.code}] or cands
         if len({d.code for d in cands}) == 1:
             return cands[0], (a, b)
         return None
@@ -265,17 +281,20 @@ class MeetingReader:
         seg = s[a:b]
         if not seg:
             return None
-        if re.search(r"各(县|区|市|镇|乡|地|旗|镇街|单位|部门)|相继", seg):
+        if _SEVERAL.search(seg):
             return False
-        for pos in range(a, b):
-            loc = self.loc_at.get(pos)
-            if loc is not None:
-                # 梅县区雁洋镇召开…: the last of a parent-child chain holds the meeting
-                while (nxt := self.loc_at.get(loc.span.end)) is not None and nxt.span.end <= b:
-                    loc = nxt
-                return loc.division
-            lm = self.level_pat.match(s, pos)
-            if lm and lm.group().startswith(("我", "全")):
+        # the first locality, or the first level word 我…/全… before it
+        k = bisect_left(self._loc_starts, a)
+        first_loc = self._loc_starts[k] if k < len(self._loc_starts) and self._loc_starts[k] < b else b
+        for w in _OWN_LEVEL_START.finditer(s, a, first_loc):
+            lm = self.level_pat.match(s, w.start())
+            if lm:
                 _rid, target, level, _self = self.rules.level_words[lm.group()]
                 return resolve_level(target, level, section_div, True, self.gaz, self.doc_divs)
-        return None
+        if first_loc == b:
+            return None
+        loc = self.loc_at[first_loc]
+        # 梅县区雁洋镇召开…: the last of a parent-child chain holds the meeting
+        while (nxt := self.loc_at.get(loc.span.end)) is not None and nxt.span.end <= b:
+            loc = nxt
+        return loc.division

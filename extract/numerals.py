@@ -7,6 +7,8 @@ True
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "兩": 2, "三": 3, "四": 4, "五": 5,
           "六": 6, "七": 7, "八": 8, "九": 9}
 UNITS = {"十": 10, "百": 100}
@@ -14,6 +16,7 @@ NUMERAL_CHARS = "".join(DIGITS) + "".join(UNITS) + "0123456789０１２３４５
 _FULLWIDTH = str.maketrans("０１２３４５６７８９", "0123456789")
 
 
+@lru_cache(maxsize=4096)
 def cn_to_int(s: str) -> int | None:
     """The value of a numeral written in Chinese characters or digits, or None."""
     if not s:

@@ -10,14 +10,28 @@ from __future__ import annotations
 import re
 
 from .facts import Span
+from .text import Breaks, finditer_near
 
-_BOUNDARY = "，。；：！？“”（）《》\n"
+_TITLE_PART = Breaks("，。；：！？“”（）《》\n、")     # a title runs back to one of these
 _LEADING_JUNK = re.compile(r"^(?:会议由|会上|由|经|及|和|与|并|同时|随后|其中|邀请|请)+")
 _STRONG_CUE = re.compile(r"出席|主持|指出|强调|要求|讲话|在|到会|宣读|通报|参加|表示|说|、|对|就|介绍|列席|陪同")
 _LONG_CUE = re.compile(r"出席|主持|指出|强调|要求|讲话|表示|介绍|列席|陪同|在(?:讲话|会上|主持)")
 _NAME_CHAR = re.compile(r"[\u4e00-\u9fff·•]")
+_NAME_RUN = re.compile(r"[\u4e00-\u9fff·•]*")
 _LIST_BEFORE_TITLE = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等")
+_LIST_BREAKS = Breaks("，。；：！？“”（）《》\n ")     # none of these is in a list before a title
 _BAD_NAME_START = tuple("要的和在是们等对就带与及将把从为同并")
+_NOT_IN_NAME = re.compile("会议|精神|工作|书记|领导|同志|部门|单位|干部|小组|成员|委员|班子|代表|群众|人员")
+
+
+def _boilerplate_in_titles(rules) -> list[re.Pattern]:
+    """The person boilerplate patterns, unanchored: searched for inside titles."""
+    return [re.compile(rx.pattern.strip("^$")) for _rid, kind, rx in rules.boilerplate if kind == "person"]
+
+
+def _title_soon(rules) -> re.Pattern:
+    """A title word within the next few characters (王五、李四等县领导)."""
+    return re.compile(r"[\u4e00-\u9fff]{0,4}?(?:" + rules.pattern("title").pattern + ")")
 
 
 class PersonMention:
@@ -33,7 +47,7 @@ def find_titled_persons(text: str, s: str, rules) -> list[PersonMention]:
     title_pat = rules.pattern("title")
     cue_pat = rules.pattern("person_cue")
     boiler = [rx for _rid, kind, rx in rules.boilerplate if kind == "person"]
-    boiler_in_text = [re.compile(rx.pattern.strip("^$")) for rx in boiler]
+    boiler_in_text = rules.derived(_boilerplate_in_titles)
     out: list[PersonMention] = []
     taken_until = -1
     for m in title_pat.finditer(s):
@@ -67,10 +81,10 @@ def find_titled_persons(text: str, s: str, rules) -> list[PersonMention]:
         taken_until = names[-1][1]
     # 皇甫立新、郑晓军、曾卫东等县领导: names listed before their shared title
     taken = {(p.start, p.end) for p in out}
-    for m in _LIST_BEFORE_TITLE.finditer(s):
-        tm = title_pat.match(s, m.end())
+    title_soon = rules.derived(_title_soon)
+    for m in finditer_near(_LIST_BEFORE_TITLE, s, "等", _LIST_BREAKS):
         rest = s[m.end():m.end() + 8]
-        title_m = re.match(r"[\u4e00-\u9fff]{0,4}?(?:" + title_pat.pattern + ")", rest)
+        title_m = title_soon.match(rest)
         if not title_m or not cue_pat.match(s, m.end() + title_m.end()) and not s.startswith(("出席", "参加", "，", "。"), m.end() + title_m.end()):
             continue
         title = text[m.end():m.end() + title_m.end()]
@@ -81,7 +95,6 @@ def find_titled_persons(text: str, s: str, rules) -> list[PersonMention]:
             if (a, b) in taken or not plausible_name(piece, rules) or piece[0] not in rules.surnames and piece[:2] not in rules.surnames:
                 continue
             out.append(PersonMention(text[a:b], (title,), a, b, a, "person.list_before_title"))
-        del tm
     out.sort(key=lambda p: p.start)
     return out
 
@@ -97,15 +110,14 @@ def _names_after(s: str, e: int, cue_pat, surnames=frozenset()) -> list[tuple[in
         # no cue within reach: no name here (saves trying every length)
         if not cue_pat.search(s, pos + 2, pos + 13) and not s.startswith("，", pos + 2) and "，" not in s[pos + 2:pos + 4]:
             break
-        for k in range(2, 13):
+        if s[pos] in _BAD_NAME_START:
+            break
+        run = _NAME_RUN.match(s, pos).end() - pos
+        for k in range(2, min(run, 12) + 1):
             b = pos + k
-            if b > len(s) or not _NAME_CHAR.match(s, b - 1):
-                break
             # names of more than five characters only with a middle dot (艾尔肯·吐尼亚孜) or a strong cue
             if k > 5 and "·" not in s[pos:b] and "•" not in s[pos:b] and not (k <= 7 and _LONG_CUE.match(s, b)):
                 continue
-            if s[pos] in _BAD_NAME_START:
-                break
             if cue_pat.match(s, b) or (s.startswith("，", b) and k <= 3 and s[pos] in surnames):
                 found = (pos, b)
                 break
@@ -126,9 +138,7 @@ def _titles_before(s: str, text: str, e: int, rules) -> tuple[tuple[str, ...], i
     end = e
     start_all = e
     while True:
-        a = end
-        while a > 0 and s[a - 1] not in _BOUNDARY and s[a - 1] != "、":
-            a -= 1
+        a = _TITLE_PART.run_start(s, end, 0)
         seg = s[a:end]
         jm = _LEADING_JUNK.match(seg)
         if jm:
@@ -155,8 +165,7 @@ def plausible_name(name: str, rules) -> bool:
     dotted = "·" in name or "•" in name
     if not 2 <= len(name) <= (12 if dotted else 7) or name[0] in _BAD_NAME_START or name[-1] in "·•":
         return False
-    if any(w in name for w in ("会议", "精神", "工作", "书记", "领导", "同志", "部门", "单位", "干部", "小组", "成员",
-                                "委员", "班子", "代表", "群众", "人员")):
+    if _NOT_IN_NAME.search(name):
         return False
     if rules.pattern("title").search(name):
         return False

@@ -28,8 +28,14 @@ from .ruleset import RuleSet
 from .statements import find_statements
 from .text import paragraphs, sentences, shadow
 
-_YEAR = re.compile(r"(\d{4})年")
-_HEADING_DECOR = re.compile(r"^(?:[一二三四五六七八九十]+、|[0-9]+[、.．]|（[一二三四五六七八九十0-9]+）)|[【】\[\]▲■●◆★☆·—\-：:\s]")
+_YEAR = re.compile(r"(\d\d{3})年")     # (not \d{4}: starting with one digit lets a search skip the rest quickly)
+# what a heading line may hold besides its place names: a leading number, brackets, marks, colons, spaces
+_HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|[0-9]+[、.．]|（[一二三四五六七八九十0-9]+）)")
+_HEADING_DECOR = re.compile(r"[【】\[\]▲■●◆★☆·—\-：:\s]")
+_BRACKETED_HEADLINE = re.compile(r"【([^】]{2,40})】")
+_SAMEDAY = re.compile(r"接续|随即|紧接着|紧随其后|随后")
+# (会上，)会议指出… at the start of a sentence (checked apart, so that the pattern starts with a literal)
+_MEETING_SPEAKS = re.compile(r"会(?:上，会)?议(?:还|也|同时)?(?:指出|强调|要求|认为|提出)")
 
 
 @dataclass
@@ -52,11 +58,10 @@ class _Reader:
         self.s = shadow(doc.text)
         self.paras = paragraphs(self.s)
         self._para_starts = [p.start for p in self.paras]
-        self.sents = [(pi, seg) for pi, p in enumerate(self.paras) for seg in sentences(self.s, p)]
+        self.sents = sentences(self.s, self.paras)
         self.pub = _parse_date(doc.published)
         self.year = self.pub[0] if self.pub else _text_year(self.s)
         self.warnings: list[str] = []
-        self._reported_cache = (None, None, None)
         self._first_reported = None
 
     # ------------------------------------------------------------------ driver
@@ -66,13 +71,14 @@ class _Reader:
         self.loc_at = {loc.span.start: loc for loc in locs}
         self.doc_divs = [loc.division for loc in locs]
         self.sections = self._sections(locs)
+        starts = [sec.start for sec in self.sections]
+        self._section_of = [max(bisect_right(starts, pi) - 1, 0) for pi in range(len(self.paras))]
         persons = find_titled_persons(text, s, self.rules)
-        meetings, mention_of = self._meetings()
+        meetings, mention_of = self._meetings(persons)
         locs = self._add_venues(locs)
         person_facts = self._persons(persons)
-        statements = self._statements(persons, meetings)
-        formulations = self._formulations(statements, meetings)
-        meetings = self._attendance(persons, meetings)
+        statements = self._statements(persons)
+        formulations = self._formulations(statements)
         campaigns = self._campaigns(meetings)
         return Extraction(localities=tuple(locs), meetings=tuple(meetings), statements=tuple(statements),
                           formulations=tuple(formulations), persons=tuple(person_facts),
@@ -83,24 +89,23 @@ class _Reader:
         s = self.s
         by_para: dict[int, list[Locality]] = {}
         for loc in locs:
-            for pi, p in enumerate(self.paras):
-                if p.start <= loc.span.start < p.end:
-                    by_para.setdefault(pi, []).append(loc)
-                    break
+            pi = bisect_right(self._para_starts, loc.span.start) - 1
+            if pi >= 0 and loc.span.start < self.paras[pi].end:
+                by_para.setdefault(pi, []).append(loc)
         headings = []
         for pi, p in enumerate(self.paras):
             if pi == 0:
                 continue
             ls = by_para.get(pi, [])
             # 肥城市 / 东营市河口区 / 【肥城市】 / 一、肥城市： alone on a line
-            bare = _HEADING_DECOR.sub("", s[p.start:p.end])
-            if ls and len(ls) <= 3 and bare == "".join(self.s[l.span.start:l.span.end] for l in ls):
+            if ls and len(ls) <= 3 and _bare_heading(s[p.start:p.end]) == "".join(
+                    self.s[l.span.start:l.span.end] for l in ls):
                 headings.append((pi, ls[-1].division))
                 continue
             # a brief that starts with its bracketed headline: 【岸堤镇召开一季度安全生产工作会议】3月13日，…
-            bm = re.match(r"【([^】]{2,40})】", s[p.start:p.end])
-            if bm and p.end - p.start > bm.end() + 4:
-                inside = [l for l in ls if p.start + bm.start(1) <= l.span.start < p.start + bm.end(1)]
+            bm = _BRACKETED_HEADLINE.match(s, p.start, p.end)
+            if bm and p.end > bm.end() + 4:
+                inside = [l for l in ls if bm.start(1) <= l.span.start < bm.end(1)]
                 headings.append((pi, inside[-1].division if inside else None))
         article = self._article_locality(locs)
         out = [Section(0, headings[0][0] if headings else len(self.paras), article, False)]
@@ -123,22 +128,19 @@ class _Reader:
         return locs[0].division
 
     def section_of_para(self, pi: int) -> int:
-        for i in range(len(self.sections) - 1, -1, -1):
-            if self.sections[i].start <= pi:
-                return i
-        return 0
+        return self._section_of[pi]
 
     def section_of_offset(self, off: int) -> int:
         pi = bisect_right(self._para_starts, off) - 1
         return self.section_of_para(pi) if pi >= 0 else 0
 
     # ------------------------------------------------------------------ meetings
-    def _meetings(self):
+    def _meetings(self, persons):
         reader = MeetingReader(self.text, self.s, self.rules, self.gaz, self.loc_at, self.doc_divs)
         all_mentions: list[MeetingMention] = []
         prev_sentence_date = None
         # anchor on the meeting words: only sentences that contain one are read
-        hits = [m.start() for m in reader.suffix_pat.finditer(self.s)]
+        hits = reader.suffixes.starts
         for n, (pi, seg) in enumerate(self.sents):
             k = bisect_left(hits, seg.start)
             if k == len(hits) or hits[k] >= seg.end:
@@ -177,14 +179,13 @@ class _Reader:
                 all_mentions.append(fb)
                 have.add(fb.section)
         all_mentions.sort(key=lambda m: m.start)
-        meetings = self._merge(all_mentions)
+        meetings = self._merge(all_mentions, persons)
         return meetings, None
 
     def _sections_where_meeting_speaks(self) -> set[int]:
-        out = set()
-        for m in re.finditer(r"(?:^|[。！？；\n])(?:会上，)?会议(?:还|也|同时)?(?:指出|强调|要求|认为|提出)", self.s):
-            out.add(self.section_of_offset(m.end()))
-        return out
+        s = self.s
+        return {self.section_of_offset(m.end()) for m in _MEETING_SPEAKS.finditer(s)
+                if m.start() == 0 or s[m.start() - 1] in "。！？；\n"}
 
     def _add_venues(self, locs):
         """Venues named without their suffix (在郑州召开) are localities read here."""
@@ -240,12 +241,13 @@ class _Reader:
         return None
 
     def _above(self, upper, lower) -> bool:
-        return upper.code in {a.code for a in self.gaz.ancestors(lower.code)}
+        return upper.code in self.gaz.ancestor_codes(lower.code)
 
     def _dates(self, ms: list[MeetingMention], seg, prev_date):
+        if not ms:
+            return
         s = self.s
-        dates = [(m.start(), m.end(), (m.group("y"), m.group("m"), m.group("d"), m.group("pod")))
-                 for m in DATE.finditer(s, seg.start, seg.end)]
+        dates = [(m.start(), m.end(), m.group("y", "m", "d", "pod")) for m in DATE.finditer(s, seg.start, seg.end)]
         used_adjacent = set()
         for mm in ms:
             for a, b, v in dates:
@@ -253,7 +255,6 @@ class _Reader:
                     mm.date = v
                     used_adjacent.add(a)
         free = [(a, b, v) for a, b, v in dates if a not in used_adjacent]
-        sameday = re.compile(r"接续|随即|紧接着|紧随其后|随后")
         for j, mm in enumerate(ms):
             if mm.role != "reported" or mm.date:
                 continue
@@ -270,18 +271,18 @@ class _Reader:
                             u.date = ub[-1][2]
                 elif before:
                     mm.date = before[-1][2]
-                    if sameday.search(s, last_u, mm.start):
+                    if _SAMEDAY.search(s, last_u, mm.start):
                         for u in uppers:
                             u.date = u.date or mm.date
                 continue
             if before:
                 mm.date = before[-1][2]
-            elif prev_date and re.match(r"会后", s[seg.start:seg.start + 2]) and sameday.search(s, seg.start, mm.start):
+            elif prev_date and s.startswith("会后", seg.start) and _SAMEDAY.search(s, seg.start, mm.start):
                 mm.date = prev_date
         for j, mm in enumerate(ms):
             if (mm.role == "upstream" and mm.relation == "after" and not mm.date
                     and not any(x.role == "reported" for x in ms[j + 1:])
-                    and sameday.match(s, mm.end + (3 if s.startswith("召开后", mm.end) else 1))):
+                    and _SAMEDAY.match(s, mm.end + (3 if s.startswith("召开后", mm.end) else 1))):
                 mm.sameday_as_reported = True   # 收听收看全国…会议后随即召开: the day of the reported meeting
             if mm.role == "upstream" and not mm.date and (
                     mm.relation is None or (mm.relation == "after" and not any(
@@ -290,17 +291,18 @@ class _Reader:
                 if before:
                     mm.date = before[-1][2]
 
-    def _merge(self, mentions: list[MeetingMention]) -> list[Meeting]:
+    def _merge(self, mentions: list[MeetingMention], persons) -> list[Meeting]:
         groups: list[list[MeetingMention]] = []
         index: dict = {}
+        date_of = {id(mm): self._date_value(mm.date) for mm in mentions}
         for mm in mentions:
             where = mm.division.code if mm.division else f"level:{mm.level or ''}"
-            date = self._date_value(mm.date)
+            date = date_of[id(mm)]
             key = (where, self.s[mm.name_start:mm.end])
             cands = index.get(key, [])
             target = None
             for g in cands:
-                gdates = {self._date_value(x.date) for x in g if x.date}
+                gdates = {date_of[id(x)] for x in g if x.date}
                 if not date or not gdates or date in gdates:
                     target = g
                     break
@@ -310,48 +312,43 @@ class _Reader:
                 index.setdefault(key, []).append(target)
             target.append(mm)
         groups = self._join_short_names(groups)
-        meetings: list[Meeting] = []
-        group_id = {}
-        for n, g in enumerate(groups):
-            for mm in g:
-                group_id[id(mm)] = f"m{n + 1}"
-        for n, g in enumerate(groups):
-            first = g[0]
-            role = "reported" if any(x.role == "reported" for x in g) else "upstream"
-            dated = [x for x in g if x.date]
-            date_t = dated[0].date if dated else None
-            date = self._date_value(date_t)
-            div = first.division
-            where = div.code if div else (first.level or "")
-            label = first.label
-            spans = [Span(x.start, x.end, self.text[x.start:x.end], x.suffix_rule) for x in g]
-            follows = []
-            for x in g:
-                if x.follows_colisted is not None:
-                    follows.append(group_id[id(x.follows_colisted)])
-            meetings.append(Meeting(
-                id=f"m{n + 1}", key=f"{where}|{date or ''}|{self.s[first.name_start:first.end]}", name=label,
-                written=self.text[first.start:first.end], role=role, span=spans[0], also=tuple(spans[1:]),
-                locality=div.code if div else None, level=first.level, date=date,
-                venue=next((x.venue.code for x in g if x.venue), None),
-                part_of_day=date_t[3] if date_t else None, kind=first.kind,
-                follows=tuple(dict.fromkeys(follows))))
+        ids = [f"m{n + 1}" for n in range(len(groups))]
+        group_id = {id(mm): gid for gid, g in zip(ids, groups) for mm in g}
+        role_of = {gid: "reported" if any(x.role == "reported" for x in g) else "upstream"
+                   for gid, g in zip(ids, groups)}
         self._mention_sections = [(group_id[id(mm)], mm.section, mm.start) for mm in mentions]
+        self._index_reported(ids, role_of)
+        chair, part = self._attendance(persons)
         # reported meetings follow the upstream meetings named in their section
-        by_id = {m.id: m for m in meetings}
         secs_of: dict = {}
         ups_in: dict = {}
         for gid, sec, _ in self._mention_sections:
             secs_of.setdefault(gid, set()).add(sec)
-            if by_id[gid].role == "upstream":
+            if role_of[gid] == "upstream":
                 ups_in.setdefault(sec, []).append(gid)
-        out = []
-        for m in meetings:
-            if m.role == "reported":
-                ups = [gid for sec in sorted(secs_of.get(m.id, ())) for gid in ups_in.get(sec, []) if gid != m.id]
-                m = _replace(m, follows=tuple(dict.fromkeys(list(m.follows) + ups)))
-            out.append(m)
-        return out
+        meetings: list[Meeting] = []
+        for gid, g in zip(ids, groups):
+            first = g[0]
+            role = role_of[gid]
+            dated = [x for x in g if x.date]
+            date_t = dated[0].date if dated else None
+            date = date_of[id(dated[0])] if dated else None
+            div = first.division
+            where = div.code if div else (first.level or "")
+            label = first.label
+            spans = [Span(x.start, x.end, self.text[x.start:x.end], x.suffix_rule) for x in g]
+            follows = [group_id[id(x.follows_colisted)] for x in g if x.follows_colisted is not None]
+            if role == "reported":
+                follows += [up for sec in sorted(secs_of.get(gid, ())) for up in ups_in.get(sec, []) if up != gid]
+            meetings.append(Meeting(
+                id=gid, key=f"{where}|{date or ''}|{self.s[first.name_start:first.end]}", name=label,
+                written=self.text[first.start:first.end], role=role, span=spans[0], also=tuple(spans[1:]),
+                locality=div.code if div else None, level=first.level, date=date,
+                venue=next((x.venue.code for x in g if x.venue), None),
+                part_of_day=date_t[3] if date_t else None, kind=first.kind,
+                follows=tuple(dict.fromkeys(follows)), chair=tuple(dict.fromkeys(chair.get(gid, []))),
+                participants=tuple(dict.fromkeys(part.get(gid, [])))))
+        return meetings
 
     def _join_short_names(self, groups):
         """An undated mention of a name that another mention of the same place extends (title:
@@ -364,12 +361,14 @@ class _Reader:
 
         out = list(groups)
         for g in list(out):
-            if any(x.date for x in g) or len(name(g)) < 4:
+            b = name(g)
+            if any(x.date for x in g) or len(b) < 4:
                 continue
+            place = where(g)
             for h in out:
-                if h is g or where(h) != where(g):
+                if h is g or where(h) != place:
                     continue
-                a, b = name(h), name(g)
+                a = name(h)
                 if a != b and (a.startswith(b) or b.startswith(a) or a.endswith(b) or b.endswith(a)):
                     h.extend(g)
                     h.sort(key=lambda x: x.start)
@@ -398,31 +397,34 @@ class _Reader:
             return f"{year:04d}-{mo:02d}-{d:02d}"
         return f"--{mo:02d}-{d:02d}"
 
-    def reported_in_section(self, meetings, sec_no, before: int | None = None):
-        key = id(meetings)
-        if self._reported_cache[0] != key:
-            ids = {m.id: m for m in meetings}
-            by_sec: dict = {}
-            for gid, sec, start in self._mention_sections:
-                if ids[gid].role == "reported":
-                    by_sec.setdefault(sec, []).append((start, gid))
-            self._reported_cache = (key, ids, by_sec)
-        _key, ids, by_sec = self._reported_cache
-        cands = by_sec.get(sec_no, [])
+    def _index_reported(self, ids: list[str], role_of: dict[str, str]):
+        """Where each reported meeting is mentioned, by section, for :meth:`meeting_for`."""
+        by_sec: dict = {}
+        for gid, sec, start in self._mention_sections:
+            if role_of[gid] == "reported":
+                by_sec.setdefault(sec, []).append((start, gid))
+        for sec, cands in by_sec.items():
+            cands.sort()
+            by_sec[sec] = (cands, [start for start, _gid in cands])
+        self._reported_by_sec = by_sec
+        self._any_reported = next((gid for gid in ids if role_of[gid] == "reported"), None)
+
+    def reported_in_section(self, sec_no: int, before: int | None = None) -> str | None:
+        cands, starts = self._reported_by_sec.get(sec_no, ((), ()))
         if before is not None:
-            prior = [c for c in cands if c[0] <= before]
-            if prior:
-                return ids[max(prior)[1]]
+            k = bisect_right(starts, before)     # the mentions at or before ``before``
+            if k:
+                return cands[k - 1][1]
         if cands:
-            return ids[min(cands)[1]]
+            return cands[0][1]
         return None
 
-    def meeting_for(self, meetings, off: int):
-        sec = self.section_of_offset(off)
-        m = self.reported_in_section(meetings, sec, off)
-        if m is None and not self.roundup:
-            m = next((x for x in meetings if x.role == "reported"), None)
-        return m
+    def meeting_for(self, off: int) -> str | None:
+        """The id of the reported meeting whose part of the text holds ``off``."""
+        gid = self.reported_in_section(self.section_of_offset(off), off)
+        if gid is None and not self.roundup:
+            gid = self._any_reported
+        return gid
 
     # ------------------------------------------------------------------ persons, statements
     def _person_key(self, name: str, off: int) -> str:
@@ -435,18 +437,21 @@ class _Reader:
                        span=Span(p.start, p.end, self.text[p.start:p.end], p.rule))
                 for p in persons]
 
-    def _statements(self, persons, meetings) -> list[Statement]:
+    def _statements(self, persons) -> list[Statement]:
         names = [p.name for p in persons]
         found = find_statements(self.s, self.rules, self.paras, [self.s[p.start:p.end] for p in persons])
         name_of = {self.s[p.start:p.end]: p.name for p in persons}
+        keys_of: dict[str, dict] = {}     # name -> the keys of its persons, in text order
+        for p in persons:
+            keys_of.setdefault(p.name, {})[self._person_key(p.name, p.start)] = None
         out = []
         for n, st in enumerate(found):
-            meeting = self.meeting_for(meetings, st.start)
+            meeting = self.meeting_for(st.start)
             speaker_meeting = speaker_person = None
             if st.speaker == "会议":
                 if meeting is None:
                     continue
-                speaker_meeting = meeting.id
+                speaker_meeting = meeting
             else:
                 if st.pronoun:
                     name = self._last_named(st.start, persons)
@@ -455,14 +460,14 @@ class _Reader:
                 if not name:
                     continue
                 # the person as a fact: named in this section, else wherever the article names them
-                keys = [k for k in dict.fromkeys(self._person_key(p.name, p.start) for p in persons if p.name == name)]
+                keys = list(keys_of.get(name, ()))
                 here = self._person_key(name, st.start)
                 if not keys:
                     continue
                 speaker_person = here if here in keys else keys[0]
             verb = st.verb
             out.append(Statement(id=f"s{n + 1}", verb=verb, speaker_meeting=speaker_meeting,
-                                 speaker_person=speaker_person, meeting=meeting.id if meeting else None,
+                                 speaker_person=speaker_person, meeting=meeting,
                                  span=Span(st.start, st.end, self.text[st.start:st.end], st.rule)))
         del names
         return out
@@ -489,18 +494,18 @@ class _Reader:
                 k = self.s.rfind(written, 0, k)
         return name or any_name
 
-    def _formulations(self, statements, meetings) -> list[Formulation]:
+    def _formulations(self, statements) -> list[Formulation]:
         starts = [x.span.start for x in statements]
 
         def locate(off: int):
             k = bisect_right(starts, off) - 1
             st = statements[k] if k >= 0 and off < statements[k].span.end else None
-            m = self.meeting_for(meetings, off)
-            return (st.id if st else None), (m.id if m else None)
+            return (st.id if st else None), self.meeting_for(off)
 
         return find_formulations(self.text, self.s, self.rules, [seg for _pi, seg in self.sents], locate)
 
-    def _attendance(self, persons, meetings) -> list[Meeting]:
+    def _attendance(self, persons) -> tuple[dict, dict]:
+        """The keys of the persons who chair and who attend each meeting, by meeting id."""
         chair: dict[str, list] = {}
         part: dict[str, list] = {}
         for p in persons:
@@ -508,11 +513,10 @@ class _Reader:
             role = chair if after.startswith("主持") else part if after.startswith(("出席", "参加", "到会", "列席")) else None
             if role is None:
                 continue
-            m = self.meeting_for(meetings, p.start)
-            if m is not None:
-                role.setdefault(m.id, []).append(self._person_key(p.name, p.start))
-        return [_replace(m, chair=tuple(dict.fromkeys(chair.get(m.id, []))),
-                         participants=tuple(dict.fromkeys(part.get(m.id, [])))) for m in meetings]
+            gid = self.meeting_for(p.start)
+            if gid is not None:
+                role.setdefault(gid, []).append(self._person_key(p.name, p.start))
+        return chair, part
 
     def _campaigns(self, meetings) -> list[Campaign]:
         pat = self.rules.pattern("campaign")
@@ -527,9 +531,8 @@ class _Reader:
         return out
 
 
-def _replace(obj, **kw):
-    from dataclasses import replace
-    return replace(obj, **kw)
+def _bare_heading(line: str) -> str:
+    return _HEADING_DECOR.sub("", _HEADING_NUMBER.sub("", line, 1))
 
 
 def _rank(level: str) -> int:

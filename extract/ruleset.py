@@ -12,7 +12,7 @@ True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,12 +46,14 @@ class RuleSet:
     campaigns: dict        # label -> rule id
     boilerplate: tuple     # (rule id, kind, compiled regex)
     lexicon: dict          # label -> (rule id, category, items)
-    short_names: tuple     # (rule id, mode, compiled regex)
+    short_names: tuple     # (rule id, mode, compiled regex, anchor word or "")
     pronouns: dict
     scope: tuple           # (rule id, kind, compiled regex)
     not_places: dict       # word -> rule id
     surnames: frozenset    # single-character and compound surnames
     meeting_breakers: dict  # word -> (rule id, "yes" | "no" | "object")
+    # patterns built from the tables on first use, by name or by the function that builds them
+    _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def default(cls) -> "RuleSet":
@@ -63,9 +65,19 @@ class RuleSet:
         """Load and validate every rule file in ``directory``."""
         return _load(Path(directory))
 
-    # compiled alternations, built on first use
     def pattern(self, name: str) -> re.Pattern:
-        return _patterns(self, name)
+        """The compiled alternation of one table's words (``verb``, ``title``…), built on first use."""
+        return self._memo(name, _compile, name)
+
+    def derived(self, build):
+        """``build(self)``, computed once per rule set: a pattern that combines several rule tables."""
+        return self._memo(build, build)
+
+    def _memo(self, key, build, *args):
+        value = self._derived.get(key)
+        if value is None:
+            value = self._derived[key] = build(self, *args)
+        return value
 
     def __hash__(self):
         return hash(str(self.directory))
@@ -73,6 +85,14 @@ class RuleSet:
 
 def _cat(row):
     return None if row["category"] in CATEGORIES else f"category {row['category']!r} is not one of {', '.join(CATEGORIES)}"
+
+
+def _short_name(row):
+    if "(?P<names>" not in row["pattern"]:
+        return "pattern has no (?P<names>…) group"
+    if row.get("anchor") and row["anchor"] not in row["pattern"]:
+        return f"anchor {row['anchor']!r} is not written in the pattern"
+    return None
 
 
 def _load(d: Path) -> RuleSet:
@@ -95,9 +115,8 @@ def _load(d: Path) -> RuleSet:
         Table(d / "boilerplate.tsv", required=("kind", "pattern"), optional=("note",),
               choices={"kind": {"meeting", "person", "span"}}, regex=("pattern",)),
         Table(d / "lexicon.tsv", required=("label", "category", "items"), check=_cat),
-        Table(d / "short_names.tsv", required=("mode", "pattern"), optional=("note",),
-              choices={"mode": {"new", "known"}}, regex=("pattern",),
-              check=lambda r: None if "(?P<names>" in r["pattern"] else "pattern has no (?P<names>…) group"),
+        Table(d / "short_names.tsv", required=("mode", "pattern"), optional=("anchor", "note"),
+              choices={"mode": {"new", "known"}}, regex=("pattern",), check=_short_name),
         Table(d / "pronouns.tsv", required=("word",)),
         Table(d / "scope.tsv", required=("kind", "pattern"),
               choices={"kind": {"spirit", "after", "after_sentence", "sameday"}}, regex=("pattern",)),
@@ -124,7 +143,7 @@ def _load(d: Path) -> RuleSet:
         campaigns={r["label"]: r["id"] for r in campaigns},
         boilerplate=tuple((r["id"], r["kind"], re.compile(r["pattern"])) for r in bp),
         lexicon={r["label"]: (r["id"], r["category"], tuple(r["items"].split("|"))) for r in lexicon},
-        short_names=tuple((r["id"], r["mode"], re.compile(r["pattern"])) for r in short),
+        short_names=tuple((r["id"], r["mode"], re.compile(r["pattern"]), r.get("anchor", "")) for r in short),
         pronouns={r["word"]: r["id"] for r in pronouns},
         scope=tuple((r["id"], r["kind"], re.compile(r["pattern"])) for r in scope),
         not_places={r["word"]: r["id"] for r in not_places},
@@ -138,16 +157,8 @@ def _load_cached(d: str) -> RuleSet:
     return _load(Path(d))
 
 
-_PATTERN_CACHE: dict = {}
-
-
-def _patterns(rs: RuleSet, name: str) -> re.Pattern:
-    key = (str(rs.directory), id(rs), name)
-    p = _PATTERN_CACHE.get(key)
-    if p is None:
-        p = _PATTERN_CACHE[key] = re.compile(_SOURCES[name](rs))
-        
-    return p
+def _compile(rs: RuleSet, name: str) -> re.Pattern:
+    return re.compile(_SOURCES[name](rs))
 
 
 _SOURCES = {

@@ -15,6 +15,7 @@ True
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -39,6 +40,7 @@ def _table() -> dict[int, str]:
 
 
 _FREQUENT_TRADITIONAL = "會國為說這個們時來發對開關與經進過還當後從現實體長點產動問題學應機義無將區縣鄉鎮黨員議書記強調導領務設標準總結"
+_ANY_FREQUENT_TRADITIONAL = re.compile(f"[{_FREQUENT_TRADITIONAL}]")
 
 
 @lru_cache(maxsize=1)
@@ -54,14 +56,14 @@ def to_simplified(text: str) -> str:
     mapping (simplified ones, punctuation, Latin) are left as they are. A text that holds
     none of the most frequent traditional characters (會, 國, 縣, 為…) is taken to be
     simplified and returned unchanged, so names such as 於潜镇 in simplified text stay as
-    they are and simplified articles cost a few substring searches.
+    they are and simplified articles cost one scan.
 
     >>> to_simplified("漳州市東山縣銅陵鎮")
     '漳州市东山县铜陵镇'
     """
     # Traditional text is full of a few frequent characters; a simplified text has none of them and
-    # is returned unchanged after a handful of C-speed substring searches.
-    if not any(ch in text for ch in _FREQUENT_TRADITIONAL):
+    # is returned unchanged after one C-speed scan.
+    if not _ANY_FREQUENT_TRADITIONAL.search(text):
         return text
     return text.translate(_table())
 

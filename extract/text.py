@@ -4,6 +4,8 @@ Rules match on :func:`shadow`, a copy of the document's text of exactly the same
 length in which traditional characters are simplified and half-width punctuation
 is made full-width, so one set of rules reads 東山縣 and 东山县, ``,`` and ``，``,
 and every offset found in the shadow is an offset into the original text.
+:class:`Breaks`, :class:`WordHits` and :func:`finditer_near` let rules read only the
+parts of the text that can hold what they look for.
 
 >>> s = shadow("會議強調,要(一)")
 >>> s
@@ -14,14 +16,16 @@ True
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from typing import NamedTuple
 
 from .script import to_simplified
 
 _PUNCT = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "（", ")": "）",
                         "\u3000": " ", "\u00a0": " ", "\"": "\"", "「": "“", "」": "”", "『": "“", "』": "”"})
 SENTENCE_END = "。！？；"
-_SENT = re.compile(r"[^。！？；\n]*(?:[。！？；]+[”’」』）)]*|\n|$)")
+# 。！？； and the closing quotes after them (written with a leading set, which a search finds fast)
+_SENTENCE_ENDING = re.compile(f"[{SENTENCE_END}][{SENTENCE_END}]*[”’」』）)]*")
 
 
 _PUNCT_RX = re.compile("[" + "".join(re.escape(chr(c)) for c in _PUNCT) + "]")
@@ -34,8 +38,70 @@ def shadow(text: str) -> str:
     return out
 
 
-@dataclass(frozen=True)
-class Segment:
+class Breaks:
+    """Characters that end a run of text (a clause, say): where the run around a position starts and ends.
+
+    >>> clause = Breaks("，。")
+    >>> s = "会议强调，要抓好三项工作。"
+    >>> clause.run_start(s, 8, 0), clause.run_end(s, 8, len(s))
+    (5, 12)
+    """
+
+    def __init__(self, chars: str):
+        cls = re.escape(chars)
+        self._any = re.compile(f"[{cls}]")
+        self._last = re.compile(f"[{cls}][^{cls}]*\\Z")
+
+    def run_start(self, s: str, pos: int, floor: int) -> int:
+        """After the last break before ``pos``, or ``floor``."""
+        hi, width = pos, 32
+        while hi > floor:     # read back in ever wider windows (a search reads forwards)
+            lo = max(floor, hi - width)
+            m = self._last.search(s, lo, hi)
+            if m:
+                return m.start() + 1
+            hi, width = lo, 2 * width
+        return floor
+
+    def run_end(self, s: str, pos: int, end: int) -> int:
+        """At the first break from ``pos`` on, or ``end``."""
+        m = self._any.search(s, pos, end)
+        return m.start() if m else end
+
+
+class WordHits:
+    """The matches of an alternation of words (:meth:`RuleSet.pattern`) in a whole text, read once; then
+    those of any part of the text, as reading that part alone gives them."""
+
+    def __init__(self, pattern: re.Pattern, s: str):
+        self.pattern, self.s = pattern, s
+        self.matches = list(pattern.finditer(s))
+        self.starts = [m.start() for m in self.matches]
+
+    def within(self, a: int, b: int) -> list:
+        """The matches in a..b: those of the whole text, unless one runs across a or b (then a..b is read)."""
+        k, j = bisect_left(self.starts, a), bisect_left(self.starts, b)
+        inside = self.matches[k:j]
+        if (k and self.matches[k - 1].end() > a) or (inside and inside[-1].end() > b):
+            return list(self.pattern.finditer(self.s, a, b))
+        return inside
+
+
+_LINE = Breaks("\n")
+
+
+def finditer_near(pattern: re.Pattern, s: str, word: str, breaks: Breaks = _LINE):
+    """``pattern.finditer(s)``, reading only the runs between ``breaks`` (lines by default) that hold
+    ``word``: for a pattern whose every match holds ``word`` and which reads nothing across a break (no
+    match, ``$`` or lookahead reaches past one)."""
+    pos = 0
+    while (j := s.find(word, pos)) != -1:
+        end = breaks.run_end(s, j, len(s))
+        yield from pattern.finditer(s, breaks.run_start(s, j, pos), end)
+        pos = end
+
+
+class Segment(NamedTuple):
     start: int
     end: int
 
@@ -44,24 +110,27 @@ def paragraphs(s: str) -> list[Segment]:
     """Non-blank lines, as offsets."""
     out, pos = [], 0
     for line in s.split("\n"):
-        a, b = pos, pos + len(line)
-        while a < b and s[a] in " \t\r":
-            a += 1
-        while b > a and s[b - 1] in " \t\r":
-            b -= 1
-        if b > a:
-            out.append(Segment(a, b))
+        kept = line.strip(" \t\r")
+        if kept:
+            a = pos + len(line) - len(line.lstrip(" \t\r"))
+            out.append(Segment(a, a + len(kept)))
         pos += len(line) + 1
     return out
 
 
-def sentences(s: str, para: Segment) -> list[Segment]:
-    """Sentences of one paragraph, split after 。！？； (closing quotes stay with their sentence)."""
+def sentences(s: str, paras: list[Segment]) -> list[tuple[int, Segment]]:
+    """The sentences of the paragraphs ``paras`` of ``s``, each with the index of its paragraph; split
+    after 。！？； (closing quotes stay with their sentence)."""
+    ends = [m.end() for m in _SENTENCE_ENDING.finditer(s)]     # (none runs across a line's end)
     out = []
-    for m in _SENT.finditer(s, para.start, para.end):
-        a, b = m.start(), min(m.end(), para.end)
-        if b > a and s[a:b].strip():
-            out.append(Segment(a, b))
-        if m.end() >= para.end:
-            break
+    k = 0
+    for pi, p in enumerate(paras):
+        a = p.start
+        k = bisect_right(ends, a, k)
+        while k < len(ends) and ends[k] <= p.end:
+            out.append((pi, Segment(a, ends[k])))
+            a = ends[k]
+            k += 1
+        if a < p.end and not s[a:p.end].isspace():    # (the others end with 。 or the like)
+            out.append((pi, Segment(a, p.end)))
     return out
