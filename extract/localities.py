@@ -66,10 +66,13 @@ def _ending_pattern(gaz: Gazetteer) -> re.Pattern:
         for k in _bigram_index(gaz):
             if k[-1] in endings:
                 before.setdefault(k[-1], set()).add(k[:-1])
-        # a one-character name (no character before) leaves its last character unchecked
-        p = _ENDINGS[id(gaz)] = re.compile("|".join(
-            re.escape(c) if "" in firsts else f"{re.escape(c)}(?<=[{''.join(map(re.escape, sorted(firsts)))}]{re.escape(c)})"
-            for c, firsts in sorted(before.items())))
+        alts = []
+        for c, firsts in sorted(before.items()):
+            if "" in firsts:        # a one-character name: no character before it to check
+                alts.append(re.escape(c))
+            else:
+                alts.append(f"{re.escape(c)}(?<=[{''.join(map(re.escape, sorted(firsts)))}]{re.escape(c)})")
+        p = _ENDINGS[id(gaz)] = re.compile("|".join(alts) or "(?!)")
     return p
 
 

@@ -63,6 +63,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from .extract.errors import PolicyKGError
+from .graph.nquads import is_bnode_line
 
 __all__ = ["build_corpus", "build_batch", "Corpus", "CorpusBuild", "graph_iri", "code_fingerprint",
            "FORMAT"]
@@ -110,7 +111,7 @@ def build_batch(units, published: str | None = None, bounds: list[str] | None = 
     from .api import document_report, extract_document
     from .extract.errors import OntologyError, RuleError
     from .graph.merge import route
-    from .graph.nquads import document_lines, graph_token, is_bnode_line
+    from .graph.nquads import document_lines, graph_token
     from .inputs import make_document
     out = []
     for u in units:
@@ -140,6 +141,7 @@ def build_batch(units, published: str | None = None, bounds: list[str] | None = 
             item["lines"] = lines
         else:
             item["parts"] = route(lines, bounds)
+            item["plain"] = _plain_ntriples(lines)
         out.append(item)
     return out
 
@@ -266,6 +268,11 @@ class _Lock:
 
 
 # ----------------------------------------------------------------------------- executors
+
+def _plain_ntriples(lines: list[str]) -> bytes:
+    """The lines without a blank node, as N-Triples (UTF-8): what the store loads in bulk."""
+    return "".join([line + "\n" for line in lines if "_:" not in line or not is_bnode_line(line)]).encode("utf-8")
+
 
 def _default_jobs() -> int:
     try:
@@ -608,7 +615,7 @@ class _Build:
             self.delta.add(r["lines"], 1)
         elif "parts" in r:
             self.parts.add_routed(r["parts"], n)
-            self._feed(b"".join(part for _, part in r["parts"]), n)
+            self._feed(r["plain"], r["bnodes"])
         else:
             self.parts.add(r["lines"])
             self._feed_lines(r["lines"])
@@ -617,26 +624,26 @@ class _Build:
         self.result.built += 1
         self.bar.advance(1, 0)
 
-    def _feed(self, data: bytes, n: int) -> None:
-        """Send N-Triples (``n`` lines, UTF-8) to the store loader, which runs beside the workers.
+    def _feed(self, plain: bytes, bnodes: list[str]) -> None:
+        """Send a document's triples to the store loader, which runs beside the workers: ``plain``,
+        the N-Triples without blank nodes, and the lines with one.
 
         With one job there is nothing to run beside: the store is loaded at the end from the
         merged lines, fewer than the documents' lines together.
         """
-        if not self.store or not n or self.jobs == 1:
+        if not self.store or self.jobs == 1 or not (plain or bnodes):
             return
         if self.feeder is None:
             self.feeder = _StoreFeeder(self.out / "store", self.state / DIRTY)
-        self.feeder.add(data, n)
+        self.feeder.add(plain, bnodes)
 
     def _feed_lines(self, lines: list[str]) -> None:
         if self.store and lines and self.jobs > 1:
-            self._feed(("\n".join(lines) + "\n").encode("utf-8"), len(lines))
+            self._feed(_plain_ntriples(lines), [line for line in lines if "_:" in line and is_bnode_line(line)])
 
     # -- merging
     def merge(self) -> None:
         from .graph.merge import read_counted
-        from .graph.nquads import is_bnode_line
         from .graph.turtle_lines import BNodeIndex
         t = time.perf_counter()
         result, out = self.result, self.out
@@ -828,13 +835,15 @@ def _run_tasks(fn, tasks: list, jobs: int) -> list:
 
 
 class _StoreFeeder:
-    """Loads lines into a new Oxigraph store chunk by chunk, in a thread, while the build goes on.
+    """Loads triples into a new Oxigraph store chunk by chunk, in a thread, while the build goes on.
 
-    Oxigraph releases the GIL while it parses and writes; a bounded queue keeps the memory of
-    lines waiting small.
+    Triples without blank nodes go through ``Store.bulk_load``, which parses and writes without
+    holding the GIL; the few with one are parsed at the end with their labels kept (the bulk
+    loader would rename them, and later builds name list cells by their labels). A bounded
+    queue keeps the memory of triples waiting small.
     """
 
-    CHUNK = 150_000
+    CHUNK = 16 << 20     # bytes of N-Triples a bulk load
 
     def __init__(self, store_dir: Path, dirty: Path):
         import queue
@@ -851,21 +860,26 @@ class _StoreFeeder:
         self.store_dir = store_dir
         self.queue: queue.Queue = queue.Queue(maxsize=3)
         self.buf: list[bytes] = []
-        self.lines = 0
+        self.size = 0
+        self.bnodes: list[str] = []
         self.error = None
         self.thread = threading.Thread(target=self._run, name="policykg-store", daemon=True)
         self.thread.start()
 
     def _run(self):
         import pyoxigraph as ox
+        nt = ox.RdfFormat.N_TRIPLES
         try:
             s = ox.Store(str(self.store_dir))
             while True:
-                chunk = self.queue.get()
-                if chunk is None:
+                item = self.queue.get()
+                if item is None:
                     break
-                # parse() keeps blank-node labels (Store.load would rename them)
-                s.bulk_extend(ox.parse(chunk, format=ox.RdfFormat.N_TRIPLES, lenient=True))
+                kind, data = item
+                if kind == "plain":
+                    s.bulk_load(data, format=nt, lenient=True)
+                else:           # parse() keeps blank-node labels
+                    s.bulk_extend(ox.parse(data, format=nt, lenient=True))
             s.flush()
             del s
         except BaseException as e:   # re-raised by close()
@@ -873,23 +887,26 @@ class _StoreFeeder:
             while self.queue.get() is not None:   # let the producer finish
                 pass
 
-    def add(self, data: bytes, n: int) -> None:
-        """N-Triples of ``n`` lines (UTF-8, each ending with a line break)."""
-        self.buf.append(data)
-        self.lines += n
-        if self.lines >= self.CHUNK:
-            self._put()
+    def add(self, plain: bytes, bnodes: list[str]) -> None:
+        """N-Triples without blank nodes (UTF-8), and lines with one."""
+        if plain:
+            self.buf.append(plain)
+            self.size += len(plain)
+            if self.size >= self.CHUNK:
+                self._put()
+        self.bnodes.extend(bnodes)
 
     def _put(self) -> None:
         if self.buf:
-            chunk = b"".join(self.buf)
-            self.buf, self.lines = [], 0
-            self.queue.put(chunk)
+            self.queue.put(("plain", b"".join(self.buf)))
+            self.buf, self.size = [], 0
 
     def close(self, wait_only: bool = False) -> None:
         if self.thread.is_alive():
             if not wait_only:
                 self._put()
+                if self.bnodes:
+                    self.queue.put(("bnodes", "".join(line + "\n" for line in self.bnodes).encode("utf-8")))
             self.queue.put(None)
             self.thread.join()
         if self.error is not None and not wait_only:
@@ -987,10 +1004,9 @@ def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: d
     s = ox.Store(str(store_dir))
     nt = ox.RdfFormat.N_TRIPLES
     try:
-        # parse() keeps blank-node labels (Store.load would rename them), so the list cells
+        # blank-node labels are kept (the bulk loader would rename them), so the list cells
         # stay the nodes that graph.ttl and later builds name
         if incremental:
-            from .graph.nquads import is_bnode_line
             gone = changes.get("removed", ())
             plain = [line for line in gone if not is_bnode_line(line)]
             for i in range(0, len(plain), 20_000):     # one transaction per chunk, not one per triple
@@ -998,20 +1014,35 @@ def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: d
             blank = "".join(line + "\n" for line in gone if is_bnode_line(line))   # no blank nodes in DELETE DATA
             for t in ox.parse(blank.encode("utf-8"), format=nt, lenient=True):
                 s.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
-            new = "".join(line + "\n" for line in changes.get("added", ()))
-            if new:
-                s.bulk_extend(ox.parse(new.encode("utf-8"), format=nt, lenient=True))
+            _load_lines(s, changes.get("added", ()))
         elif union.stat().st_size:
-            import itertools
+            bnodes = []
             with open(union, "rb") as f:
                 while True:     # in chunks: one bulk load of millions of triples holds them all in memory
-                    chunk = b"".join(itertools.islice(f, _StoreFeeder.CHUNK))
+                    chunk = f.readlines(_StoreFeeder.CHUNK)
                     if not chunk:
                         break
-                    s.bulk_extend(ox.parse(chunk, format=nt, lenient=True))
+                    plain = [rec for rec in chunk if b"_:" not in rec]
+                    if len(plain) < len(chunk):
+                        bnodes += [rec for rec in chunk if b"_:" in rec]
+                    s.bulk_load(b"".join(plain), format=nt, lenient=True)
+            if bnodes:          # parse() keeps blank-node labels (the bulk loader renames them)
+                s.bulk_extend(ox.parse(b"".join(bnodes), format=nt, lenient=True))
         s.flush()
     finally:
         del s
+
+
+def _load_lines(store, lines) -> None:
+    """Add N-Triples lines to an Oxigraph store: in bulk, blank-node labels kept."""
+    import pyoxigraph as ox
+    nt = ox.RdfFormat.N_TRIPLES
+    plain = "".join(line + "\n" for line in lines if "_:" not in line).encode("utf-8")
+    blank = "".join(line + "\n" for line in lines if "_:" in line).encode("utf-8")
+    if plain:
+        store.bulk_load(plain, format=nt, lenient=True)
+    if blank:
+        store.bulk_extend(ox.parse(blank, format=nt, lenient=True))
 
 
 def _write_html(out: Path, triples: int) -> None:
