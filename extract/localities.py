@@ -12,6 +12,7 @@ reported, never guessed.
 from __future__ import annotations
 
 import re
+import weakref
 from typing import NamedTuple
 
 from .facts import Division, Locality, Span
@@ -53,13 +54,13 @@ def match_names(s: str, gaz: Gazetteer) -> list[NameMatch]:
     return out
 
 
-_ENDINGS: dict = {}
+_ENDINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # per gazetteer object
 
 
 def _ending_pattern(gaz: Gazetteer) -> re.Pattern:
     """The last character of a division name, where the character before it and it end some name or
     alias (the keys of :func:`_bigram_index`): where a name can end."""
-    p = _ENDINGS.get(id(gaz))
+    p = _ENDINGS.get(gaz)
     if p is None:
         endings = gaz.suffix_index()
         before: dict[str, set[str]] = {}
@@ -72,19 +73,19 @@ def _ending_pattern(gaz: Gazetteer) -> re.Pattern:
                 alts.append(re.escape(c))
             else:
                 alts.append(f"{re.escape(c)}(?<=[{''.join(map(re.escape, sorted(firsts)))}]{re.escape(c)})")
-        p = _ENDINGS[id(gaz)] = re.compile("|".join(alts) or "(?!)")
+        p = _ENDINGS[gaz] = re.compile("|".join(alts) or "(?!)")
     return p
 
 
-_BIGRAMS: dict = {}
+_BIGRAMS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
-_ALIASES: dict = {}
+_ALIASES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def _aliases(gaz: Gazetteer) -> dict:
     """Usual forms of autonomous divisions (黔东南州, 延边州, 大理州; 长阳县): alias → divisions."""
-    al = _ALIASES.get(id(gaz))
+    al = _ALIASES.get(gaz)
     if al is None:
         from .gazetteer import short_name
         al = {}
@@ -95,18 +96,18 @@ def _aliases(gaz: Gazetteer) -> dict:
                         short = short_name(d.name, d.level)
                         if short and short + tail not in gaz.names:
                             al.setdefault(short + tail, []).append(d)
-        _ALIASES[id(gaz)] = al
+        _ALIASES[gaz] = al
     return al
 
 
 def _bigram_index(gaz: Gazetteer) -> dict:
     """Last two characters of a name → the lengths of the names ending with them, longest first."""
-    idx = _BIGRAMS.get(id(gaz))
+    idx = _BIGRAMS.get(gaz)
     if idx is None:
         tmp: dict = {}
         for n in list(gaz.names) + list(_aliases(gaz)):
             tmp.setdefault(n[-2:], set()).add(len(n))
-        idx = _BIGRAMS[id(gaz)] = {k: tuple(sorted(v, reverse=True)) for k, v in tmp.items()}
+        idx = _BIGRAMS[gaz] = {k: tuple(sorted(v, reverse=True)) for k, v in tmp.items()}
     return idx
 
 
