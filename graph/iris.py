@@ -68,37 +68,21 @@ def mention_iri_str(doc_id: str, start: int, end: int, rule: str) -> str:
     return f"{PREFIXES['pkn']}{doc_id}-{start}-{end}-{_rule_hash(rule)}"
 
 
-def document_iri(doc_id: str) -> URIRef:
-    return URIRef(document_iri_str(doc_id))
+def _uriref(fn):
+    """The rdflib form of an ``…_iri_str`` function: the same IRI as a ``URIRef``."""
+    def iri(*args) -> URIRef:
+        return URIRef(fn(*args))
+    iri.__name__ = iri.__qualname__ = fn.__name__[:-len("_str")]
+    iri.__doc__ = f"The IRI of :func:`{fn.__name__}` as a ``URIRef``."
+    return iri
 
 
-def locality_iri(code: str) -> URIRef:
-    return URIRef(locality_iri_str(code))
-
-
-def meeting_iri(key: str) -> URIRef:
-    return URIRef(meeting_iri_str(key))
-
-
-def statement_iri(doc_id: str, local_id: str) -> URIRef:
-    return URIRef(statement_iri_str(doc_id, local_id))
-
-
-def formulation_iri(key: str) -> URIRef:
-    return URIRef(formulation_iri_str(key))
-
-
-def item_iri(key: str) -> URIRef:
-    return URIRef(item_iri_str(key))
-
-
-def person_iri(key: str) -> URIRef:
-    return URIRef(person_iri_str(key))
-
-
-def campaign_iri(key: str) -> URIRef:
-    return URIRef(campaign_iri_str(key))
-
-
-def mention_iri(doc_id: str, start: int, end: int, rule: str) -> URIRef:
-    return URIRef(mention_iri_str(doc_id, start, end, rule))
+document_iri = _uriref(document_iri_str)
+locality_iri = _uriref(locality_iri_str)
+meeting_iri = _uriref(meeting_iri_str)
+statement_iri = _uriref(statement_iri_str)
+formulation_iri = _uriref(formulation_iri_str)
+item_iri = _uriref(item_iri_str)
+person_iri = _uriref(person_iri_str)
+campaign_iri = _uriref(campaign_iri_str)
+mention_iri = _uriref(mention_iri_str)
