@@ -618,7 +618,7 @@ class _Build:
             self._feed(r["plain"], r["bnodes"])
         else:
             self.parts.add(r["lines"])
-            self._feed_lines(r["lines"])
+            self._feed_lines(r["lines"], r["bnodes"])
         for line in r["bnodes"]:
             self.bnode_delta[line] = self.bnode_delta.get(line, 0) + 1
         self.result.built += 1
@@ -637,9 +637,11 @@ class _Build:
             self.feeder = _StoreFeeder(self.out / "store", self.state / DIRTY)
         self.feeder.add(plain, bnodes)
 
-    def _feed_lines(self, lines: list[str]) -> None:
+    def _feed_lines(self, lines: list[str], bnodes: list[str] | None = None) -> None:
         if self.store and lines and self.jobs > 1:
-            self._feed(_plain_ntriples(lines), [line for line in lines if "_:" in line and is_bnode_line(line)])
+            if bnodes is None:
+                bnodes = [line for line in lines if "_:" in line and is_bnode_line(line)]
+            self._feed(_plain_ntriples(lines), bnodes)
 
     # -- merging
     def merge(self) -> None:
@@ -868,18 +870,13 @@ class _StoreFeeder:
 
     def _run(self):
         import pyoxigraph as ox
-        nt = ox.RdfFormat.N_TRIPLES
         try:
             s = ox.Store(str(self.store_dir))
             while True:
                 item = self.queue.get()
                 if item is None:
                     break
-                kind, data = item
-                if kind == "plain":
-                    s.bulk_load(data, format=nt, lenient=True)
-                else:           # parse() keeps blank-node labels
-                    s.bulk_extend(ox.parse(data, format=nt, lenient=True))
+                _bulk_add(s, *item)
             s.flush()
             del s
         except BaseException as e:   # re-raised by close()
@@ -898,7 +895,7 @@ class _StoreFeeder:
 
     def _put(self) -> None:
         if self.buf:
-            self.queue.put(("plain", b"".join(self.buf)))
+            self.queue.put((b"".join(self.buf), b""))
             self.buf, self.size = [], 0
 
     def close(self, wait_only: bool = False) -> None:
@@ -906,7 +903,7 @@ class _StoreFeeder:
             if not wait_only:
                 self._put()
                 if self.bnodes:
-                    self.queue.put(("bnodes", "".join(line + "\n" for line in self.bnodes).encode("utf-8")))
+                    self.queue.put((b"", "".join(line + "\n" for line in self.bnodes).encode("utf-8")))
             self.queue.put(None)
             self.thread.join()
         if self.error is not None and not wait_only:
@@ -1014,7 +1011,9 @@ def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: d
             blank = "".join(line + "\n" for line in gone if is_bnode_line(line))   # no blank nodes in DELETE DATA
             for t in ox.parse(blank.encode("utf-8"), format=nt, lenient=True):
                 s.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
-            _load_lines(s, changes.get("added", ()))
+            added = changes.get("added", ())
+            _bulk_add(s, "".join(line + "\n" for line in added if "_:" not in line).encode("utf-8"),
+                      "".join(line + "\n" for line in added if "_:" in line).encode("utf-8"))
         elif union.stat().st_size:
             bnodes = []
             with open(union, "rb") as f:
@@ -1025,20 +1024,19 @@ def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: d
                     plain = [rec for rec in chunk if b"_:" not in rec]
                     if len(plain) < len(chunk):
                         bnodes += [rec for rec in chunk if b"_:" in rec]
-                    s.bulk_load(b"".join(plain), format=nt, lenient=True)
-            if bnodes:          # parse() keeps blank-node labels (the bulk loader renames them)
-                s.bulk_extend(ox.parse(b"".join(bnodes), format=nt, lenient=True))
+                    _bulk_add(s, b"".join(plain), b"")
+            _bulk_add(s, b"", b"".join(bnodes))
         s.flush()
     finally:
         del s
 
 
-def _load_lines(store, lines) -> None:
-    """Add N-Triples lines to an Oxigraph store: in bulk, blank-node labels kept."""
+def _bulk_add(store, plain: bytes, blank: bytes) -> None:
+    """Add N-Triples to an Oxigraph store: ``plain`` (no blank node) through the bulk loader, which
+    releases the GIL; ``blank`` parsed with its blank-node labels kept (the bulk loader would
+    rename them, and graph.ttl and later builds name list cells by their labels)."""
     import pyoxigraph as ox
     nt = ox.RdfFormat.N_TRIPLES
-    plain = "".join(line + "\n" for line in lines if "_:" not in line).encode("utf-8")
-    blank = "".join(line + "\n" for line in lines if "_:" in line).encode("utf-8")
     if plain:
         store.bulk_load(plain, format=nt, lenient=True)
     if blank:
