@@ -43,12 +43,6 @@ _FREQUENT_TRADITIONAL = "會國為說這個們時來發對開關與經進過還�
 _ANY_FREQUENT_TRADITIONAL = re.compile(f"[{_FREQUENT_TRADITIONAL}]")
 
 
-@lru_cache(maxsize=1)
-def _traditional() -> frozenset:
-    """Every character the table converts: simplified text is checked at C speed and left alone."""
-    return frozenset(chr(c) for c in _table())
-
-
 def to_simplified(text: str) -> str:
     """``text`` with each traditional character replaced by its simplified form.
 

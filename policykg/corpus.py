@@ -60,7 +60,6 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from .extract.errors import PolicyKGError
 from .graph.nquads import is_bnode_line
@@ -1126,12 +1125,3 @@ class Corpus:
             if d["source"] == source:
                 return d["graph"]
         return None
-
-    def iter_graphs(self) -> Iterator[tuple[str, str]]:
-        """``(graph IRI, N-Triples text)`` per document, read from ``graph.nq`` in order."""
-        from .graph.nquads import triple_line
-        with open(self.nquads_path, "rb") as f:
-            for d in self.manifest["documents"]:
-                f.seek(d["offset"])
-                block = f.read(d["length"]).decode("utf-8")
-                yield d["graph"], "".join(triple_line(q) + "\n" for q in block.split("\n") if q)
