@@ -41,7 +41,7 @@ sys.path.insert(0, str(HERE))
 
 from make_corpus import DEV_TEXTS, make_corpus  # noqa: E402
 
-OUTPUTS = ("graph.ttl", "graph.nq", "report.json", ".policykg/union.tsv")
+OUTPUTS = ("graph.ttl", "graph.nq", "report.json", ".policykg/counts.tsv")
 
 
 def policykg_cmd() -> list[str]:

@@ -1,30 +1,29 @@
 """The merged graph of a corpus as sorted files, rewritten only where documents changed.
 
-A corpus keeps its merged graph twice: ``union`` (every distinct N-Triples line with the
-number of documents that assert it, in the order of the subjects' Turtle blocks, see
-:func:`~policykg.graph.turtle_lines.line_key`) and ``graph.ttl`` (the same triples as Turtle,
-one block per subject, in the same order). A build turns the documents it added
-and removed into a *delta* (line → change of count), sorted by line with bounded memory
+A corpus keeps its merged graph as ``graph.ttl`` (one Turtle block per subject, in the order
+of the subjects' N-Triples lines, see :func:`~policykg.graph.turtle_lines.subject_key`) and a
+small file of counts: the lines that more than one document asserts, with how many do
+(``<s> <p> <o> . #2``, sorted); every other triple counts one. A build turns the documents it
+added and removed into a *delta* (line → change of count), sorted by line with bounded memory
 (:class:`DeltaSorter` spills sorted runs to disk), and :func:`apply_delta` streams the old
 files into new ones: the stretches between changed subjects are copied as bytes, only the
-changed subjects are read, recounted and formatted again. A clean build is the same
-operation on empty files.
+changed subjects are read back, recounted and formatted again. A clean build is the same
+operation on no files, or, for a big corpus, runs in key ranges (:class:`Partitions`).
 
 >>> import tempfile, pathlib
 >>> d = pathlib.Path(tempfile.mkdtemp())
 >>> ds = DeltaSorter(d)
 >>> ds.add(['<a:s> <a:p> "1" .', '<a:s> <a:p> "2" .'], 1)
 >>> ds.add(['<a:s> <a:p> "2" .', '<a:t> <a:p> <a:s> .'], 1)
->>> stats = apply_delta(None, None, d / "u", d / "t.ttl", ds.groups(), BNodeIndex())
->>> print((d / "u").read_text(), end="")
-<a:s> <a:p> "1" . #1
+>>> stats = apply_delta(None, None, d / "counts", d / "t.ttl", ds.groups(), BNodeIndex())
+>>> print((d / "counts").read_text(), end="")
 <a:s> <a:p> "2" . #2
-<a:t> <a:p> <a:s> . #1
 >>> stats["triples"], stats["changed_subjects"]
 (3, 2)
 """
 from __future__ import annotations
 
+import contextlib
 import heapq
 import os
 import re
@@ -32,9 +31,10 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..ontology.namespace import PREFIXES
-from .turtle_lines import BNodeIndex, Formatter, header, line_key, subject_key
+from .nquads import is_bnode_line
+from .turtle_lines import BNodeIndex, Formatter, header, parse_block, subject_key
 
-__all__ = ["DeltaSorter", "apply_delta", "read_counted", "split_counted", "BNodeIndex"]
+__all__ = ["DeltaSorter", "apply_delta", "read_counted", "split_counted", "turtle_lines", "BNodeIndex"]
 
 _NS_BYTES = {p.encode(): ns.encode() for p, ns in PREFIXES.items()}
 _NEXT_BLOCK = re.compile(rb"\n[^ ]")
@@ -66,11 +66,11 @@ class DeltaSorter:
         streams = []
         for sign, lines in self.buf.items():
             if lines:
-                lines.sort(key=line_key)
+                lines.sort()
                 streams.append(_counted(lines, sign))
         self.buf = {1: [], -1: []}
         self.size = 0
-        return heapq.merge(*streams, key=line_key) if len(streams) > 1 else (streams[0] if streams else iter(()))
+        return heapq.merge(*streams) if len(streams) > 1 else (streams[0] if streams else iter(()))
 
     def _spill(self) -> None:
         self.tmpdir.mkdir(parents=True, exist_ok=True)
@@ -84,7 +84,7 @@ class DeltaSorter:
         if not self.runs and not self.buf[-1]:      # everything in memory, only additions
             lines = self.buf[1]
             self.buf, self.size = {1: [], -1: []}, 0
-            lines.sort(key=line_key)
+            lines.sort()
             yield from _groups_of_sorted(lines)
             return
         if not self.runs:                            # in memory, additions and removals: count, then sort
@@ -93,7 +93,7 @@ class DeltaSorter:
             counts.subtract(self.buf[-1])
             self.buf, self.size = {1: [], -1: []}, 0
             current, group, prefix = None, [], None
-            for line in sorted((line for line, n in counts.items() if n), key=line_key):
+            for line in sorted(line for line, n in counts.items() if n):
                 if prefix is None or not line.startswith(prefix):
                     if group:
                         yield current, group
@@ -105,7 +105,7 @@ class DeltaSorter:
             return
         streams = [_read_run(p) for p in self.runs]
         streams.append(self._sorted_counts())
-        merged = heapq.merge(*streams, key=line_key) if len(streams) > 1 else streams[0]
+        merged = heapq.merge(*streams) if len(streams) > 1 else streams[0]
         current, group = None, []
         for rec in _summed(merged):
             tab = rec.rindex("\t")
@@ -264,13 +264,10 @@ class _Sorted:
                 break
             n *= 4
         tok = data[:j] if j >= 0 else data
-        c = tok[:1]
-        if c == b"<":
-            return b"0" + tok[1:-1] + b"\x00"
-        if c == b"_":
-            return b"1" + tok[2:] + b"\x00"
+        if tok[:1] in (b"<", b"_"):
+            return tok + b" "
         prefix, _, local = tok.partition(b":")      # a prefixed name in graph.ttl
-        return b"0" + _NS_BYTES[prefix] + local + b"\x00"
+        return b"<" + _NS_BYTES[prefix] + local + b"> "
 
     def _at_end(self, i: int) -> bool:
         return i >= self.size
@@ -368,7 +365,7 @@ class _Sorted:
                         end = pos + i
                     break
             if end is None:
-                end = self._locate(key[:-1] + b"\x01")   # keys end with U+0000: the next key up
+                end = self._locate(key[:-1] + b"!")   # keys end with a space: the next key up
         self.pos = end
         return self._read(pos, end - pos)
 
@@ -382,67 +379,92 @@ class _Sorted:
             self.fd = None
 
 
-def apply_delta(old_union, old_turtle, new_union, new_turtle, groups: Iterable, bnodes: BNodeIndex,
-                *, also: Iterable[str] = (), changes: dict | None = None, old_triples: int | None = None) -> dict:
-    """Write the new union and Turtle files: the old ones with the changes of ``groups`` applied.
+def apply_delta(old_shared, old_turtle, new_shared, new_turtle, groups: Iterable, bnodes: BNodeIndex,
+                *, before: BNodeIndex | None = None, also: Iterable[str] = (), changes: dict | None = None,
+                old_triples: int | None = None) -> dict:
+    """Write the new counts and Turtle files: the old ones with the changes of ``groups`` applied.
 
     ``groups`` yields ``(subject, [(line, change), …])`` in subject order (see
     :meth:`DeltaSorter.groups`); ``also`` names further subjects whose Turtle block must be
     written again although none of their lines changed (the owners of changed lists).
-    ``bnodes`` must already describe the new graph. The union file is valid N-Triples: each
-    line carries the number of documents that assert it as a comment (``<s> <p> <o> . #2``).
-    When ``changes`` is a dict, its lists ``"added"`` and ``"removed"`` receive the lines
-    that enter and leave the graph (not kept for a clean build: everything enters).
-    ``old_triples``, the number of records of ``old_union`` when the caller knows it, spares
-    counting the new file. Returns ``{"triples": …, "changed_subjects": …}``.
+    ``bnodes`` must already describe the new graph, ``before`` the old one.
+
+    A triple's count is the number of documents that assert it. The counts file holds only
+    the lines asserted more than once (``<s> <p> <o> . #2``), a small share of the graph; every
+    other triple of ``graph.ttl`` counts one. A changed subject's old lines are read back from
+    its block (:func:`~policykg.graph.turtle_lines.parse_block`) and from ``before`` (the lines
+    that hold blank nodes). When ``changes`` is a dict, its lists ``"added"`` and ``"removed"``
+    receive the lines that enter and leave the graph (not kept for a clean build: everything
+    enters). ``old_triples`` is the old graph's number of triples. Returns ``{"triples": …,
+    "changed_subjects": …}``.
     """
     fmt = Formatter(bnodes)
     block, term = fmt.block, fmt.term
+    before = before if before is not None else BNodeIndex()
     n_changed = 0
-    net = 0         # records added less records removed
+    net = 0         # triples added less triples removed
     also = sorted(set(also), key=subject_key)
     added = removed = None
     if changes is not None:
         added, removed = changes.setdefault("added", []), changes.setdefault("removed", [])
-    with open(new_union, "wb") as fu, open(new_turtle, "wb") as ft:
+    with open(new_shared, "wb") as fs, open(new_turtle, "wb") as ft:
         ft.write(header().encode())
-        U = _Sorted(old_union, fu, blocks=False)
+        S = _Sorted(old_shared, fs, blocks=False)
         T = _Sorted(old_turtle, ft, blocks=True)
-        clean = U.fd is None and T.fd is None   # no old files: a clean build
+        clean = T.fd is None     # no old graph: a clean build
         try:
             for s, delta in _with_also(groups, also):
                 n_changed += 1
                 if clean:
-                    lines = delta
-                    if lines and min(n for _, n in lines) <= 0:
-                        lines = [(line, n) for line, n in lines if n > 0]
-                    if lines:
-                        net += len(lines)
-                        fu.write("".join([f"{line} #{n}\n" for line, n in lines]).encode())
-                        text = block(s, [line for line, _ in lines])
-                        if text is not None:
-                            ft.write(text.encode())
-                    continue
-                key = subject_key(s).encode()
-                U.copy_until(key, s.encode() + b" ")
-                data, lines, k = _recount(U.take(key), delta, added, removed)
-                net += k
-                T.copy_until(key, term(s).encode() + b" ")
-                T.take(key)
-                if lines:
-                    fu.write(data)
+                    counts = {line: n for line, n in delta if n > 0}
+                else:
+                    key = subject_key(s).encode()
+                    S.copy_until(key, key)
+                    shared = S.take(key)
+                    T.copy_until(key, term(s).encode() + b" ")
+                    old = T.take(key)
+                    counts = _old_counts(s, old, shared, before)
+                    n_before = len(counts)
+                    for line, n in delta:
+                        c = counts.get(line, 0) + n
+                        if c > 0:
+                            if added is not None and line not in counts:
+                                added.append(line)
+                            counts[line] = c
+                        elif line in counts:
+                            del counts[line]
+                            if removed is not None:
+                                removed.append(line)
+                    net -= n_before
+                if counts:
+                    net += len(counts)
+                    lines = sorted(counts)
+                    fs.write("".join([f"{line} #{counts[line]}\n" for line in lines if counts[line] > 1]).encode())
                     text = block(s, lines)
                     if text is not None:
                         ft.write(text.encode())
-            U.copy_rest()
+            S.copy_rest()
             T.copy_rest()
         finally:
-            U.close()
+            S.close()
             T.close()
-    if clean:
-        old_triples = 0
-    triples = count_lines(new_union) if old_triples is None else old_triples + net
+    triples = net if clean else (old_triples or 0) + net
     return {"triples": triples, "changed_subjects": n_changed}
+
+
+def _old_counts(subject: str, block: bytes, shared: bytes, before: BNodeIndex) -> dict[str, int]:
+    """The lines of ``subject`` in the old graph with their counts: its block's lines, its lines
+    with blank nodes, and the counts above one from the counts file."""
+    counts: dict[str, int] = {}
+    if block:
+        counts = dict.fromkeys(parse_block(block.decode("utf-8"))[1], 1)
+    for line in before.lines_of(subject):
+        counts[line] = before.counts[line]
+    if shared:
+        for rec in shared.decode("utf-8").split("\n")[:-1]:
+            line, n = split_counted(rec)
+            counts[line] = n
+    return counts
 
 
 def _with_also(groups, also):
@@ -464,54 +486,36 @@ def _with_also(groups, also):
         nxt = next(extra, None)
 
 
-def _recount(old: bytes, changes: list[tuple[str, int]], added, removed) -> tuple[bytes, list[str], int]:
-    """A subject's union records (``line #count``, as bytes) with ``changes`` applied; its lines; and
-    the number of records added less the number removed.
+def turtle_lines(path, chunk: int = 1 << 22) -> Iterator[str]:
+    """The N-Triples lines of a ``graph.ttl`` that policykg wrote, block by block, in its order.
 
-    Records of one subject are sorted by line, so each change is found by bisection and the
-    unchanged records are never parsed: a subject that thousands of documents share costs
-    little more than one that few share.
+    Objects written inline as lists are left out (see
+    :func:`~policykg.graph.turtle_lines.parse_block`): add the lines of the blank-node index.
     """
-    from bisect import bisect_left
-    recs = old.split(b"\n")[:-1] if old else []
-    before_n = len(recs)
-    for line, n in changes:
-        lb = line.encode("utf-8")
-        i = bisect_left(recs, lb)
-        mark = lb + b" #"
-        if i < len(recs) and recs[i].startswith(mark):
-            before = int(recs[i][len(mark):])
-            after = before + n
-            if after > 0:
-                recs[i] = mark + str(after).encode()
-            else:
-                del recs[i]
-                if removed is not None and before > 0:
-                    removed.append(line)
-        elif n > 0:
-            recs.insert(i, mark + str(n).encode())
-            if added is not None:
-                added.append(line)
-    if not recs:
-        return b"", [], -before_n
-    data = b"\n".join(recs) + b"\n"
-    return data, _COUNT.sub("", data.decode("utf-8")).split("\n")[:-1], len(recs) - before_n
-
-
-_COUNT = re.compile(r" #-?\d+$", re.M)
-
-
-def count_lines(path) -> int:
-    """How many records a union file holds."""
-    if path is None or not os.path.exists(path):
-        return 0
-    n = 0
+    head = len(header().encode())
     with open(path, "rb") as f:
+        f.seek(head)
+        rest = b""
         while True:
-            chunk = f.read(1 << 22)
-            if not chunk:
-                return n
-            n += chunk.count(b"\n")
+            data = f.read(chunk)
+            text = rest + data
+            if not data:
+                if text.strip():
+                    for block in _BLOCK_START.split(text.decode("utf-8")):
+                        yield from parse_block(block)[1]
+                return
+            cut = text.rfind(b"\n", 0, len(text) - 1)
+            while cut > 0 and text[cut + 1:cut + 2] in (b" ", b""):     # a block goes on after this line
+                cut = text.rfind(b"\n", 0, cut)
+            if cut <= 0:
+                rest = text
+                continue
+            rest = text[cut + 1:]
+            for block in _BLOCK_START.split(text[:cut + 1].decode("utf-8")):
+                yield from parse_block(block)[1]
+
+
+_BLOCK_START = re.compile(r"(?<=\n)(?=\S)")
 
 
 # ----------------------------------------------------------------------------- clean builds in partitions
@@ -545,6 +549,7 @@ class Partitions:
         self.paths: list[Path] = []
 
     def add(self, lines: list[str]) -> None:
+        """One document's lines, sorted (as :func:`~policykg.graph.nquads.document_lines` gives them)."""
         if self.bounds is None:
             self.pending.extend(lines)
             if len(self.pending) >= self.sample:
@@ -553,7 +558,7 @@ class Partitions:
         self._route(lines)
 
     def _decide(self) -> None:
-        keys = sorted({subject_key(line[:line.index(" ")]) for line in self.pending})
+        keys = sorted({line[:line.index(" ") + 1] for line in self.pending})
         step = max(1, len(keys) // self.parts)
         self.bounds = keys[step::step]
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -562,6 +567,7 @@ class Partitions:
             p.write_bytes(b"")
         self.bufs = [[] for _ in self.paths]
         pending, self.pending = self.pending, []
+        pending.sort()          # the lines of several documents: route() takes sorted lines
         self._route(pending)
 
     def _route(self, lines: list[str]) -> None:
@@ -593,25 +599,29 @@ class Partitions:
 
 
 def route(lines: list[str], bounds: list[str]) -> list[tuple[int, bytes]]:
-    """Lines sorted by subject, grouped by the partition of their subject's key (see
-    :class:`Partitions`): ``[(partition, N-Triples as UTF-8), …]``.
+    """Sorted lines, cut into the partitions of their subjects' keys (see :class:`Partitions`):
+    ``[(partition, N-Triples as UTF-8), …]``.
 
-    >>> route(['<a:1> <a:p> "x" .', '<a:5> <a:p> "y" .'], ["0a:3"])
+    Keys are in line order, so the cuts are found by bisection: the cost grows with the
+    partitions a document spans, not with its lines.
+
+    >>> route(['<a:1> <a:p> "x" .', '<a:5> <a:p> "y" .'], ["<a:3> "])
     [(0, b'<a:1> <a:p> "x" .\\n'), (1, b'<a:5> <a:p> "y" .\\n')]
     """
-    from bisect import bisect_right
-    out: dict[int, list[str]] = {}
-    prefix, buf = None, None
-    for line in lines:          # a document's lines come grouped by subject: one lookup per subject
-        if prefix is None or not line.startswith(prefix):
-            cut = line.index(" ") + 1
-            prefix = line[:cut]
-            i = bisect_right(bounds, subject_key(line[:cut - 1]))
-            buf = out.get(i)
-            if buf is None:
-                buf = out[i] = []
-        buf.append(line)
-    return [(i, ("\n".join(buf) + "\n").encode("utf-8")) for i, buf in sorted(out.items())]
+    from bisect import bisect_left, bisect_right
+    if not lines:
+        return []
+    out = []
+    i = bisect_right(bounds, lines[0])
+    last = bisect_right(bounds, lines[-1])
+    start = 0
+    while True:
+        end = len(lines) if i == last else bisect_left(lines, bounds[i], start)
+        if end > start:
+            out.append((i, ("\n".join(lines[start:end]) + "\n").encode("utf-8")))
+        if i == last:
+            return out
+        start, i = end, i + 1
 
 
 def read_partition(part) -> list[str]:
@@ -634,35 +644,46 @@ def _bnode_index(path) -> BNodeIndex:
     return idx
 
 
-def write_partition(part, bnodes_path, union_out, turtle_out) -> int:
-    """Sort, count and format one partition into its piece of the union and of the Turtle; its triple count.
+def write_partition(part, bnodes_path, counts_out, turtle_out, plain_out=None) -> int:
+    """Sort, count and format one partition into its pieces of the counts and of the Turtle; its triple count.
 
     ``part`` is a partition file or a list of lines; ``bnodes_path`` the blank-node index of
-    the whole graph (``line #count``, as in ``bnodes.tsv``).
+    the whole graph (``line #count``, as in ``bnodes.tsv``). With ``plain_out``, the distinct
+    lines without a blank node are also written there as N-Triples (for a store to load).
     """
     lines = read_partition(part)
-    lines.sort(key=line_key)
+    lines.sort()
     fmt = Formatter(_bnode_index(bnodes_path) if bnodes_path is not None else BNodeIndex())
     block = fmt.block
     n = 0
-    with open(union_out, "wb") as fu, open(turtle_out, "wb") as ft:
-        u_parts: list[str] = []
+    with open(counts_out, "wb") as fc, open(turtle_out, "wb") as ft, \
+            (open(plain_out, "wb") if plain_out is not None else contextlib.nullcontext()) as fp:
+        c_parts: list[str] = []
         t_parts: list[str] = []
+        p_parts: list[str] = []
         size = 0
         for s, group in _groups_of_sorted(lines):
             n += len(group)
-            u_parts.append("".join([f"{line} #{c}\n" for line, c in group]))
-            text = block(s, [line for line, _ in group])
+            distinct = [line for line, _ in group]
+            c_parts.extend([f"{line} #{c}\n" for line, c in group if c > 1])
+            text = block(s, distinct)
             if text is not None:
                 t_parts.append(text)
                 size += len(text)
+            if fp is not None:
+                p_parts.append("".join([line + "\n" for line in distinct if "_:" not in line or not is_bnode_line(line)]))
             if size > 1 << 22:
-                fu.write("".join(u_parts).encode("utf-8"))
-                ft.write("".join(t_parts).encode("utf-8"))
-                u_parts, t_parts, size = [], [], 0
-        fu.write("".join(u_parts).encode("utf-8"))
-        ft.write("".join(t_parts).encode("utf-8"))
+                _flush_pieces((fc, c_parts), (ft, t_parts), (fp, p_parts))
+                size = 0
+        _flush_pieces((fc, c_parts), (ft, t_parts), (fp, p_parts))
     return n
+
+
+def _flush_pieces(*pairs) -> None:
+    for f, parts in pairs:
+        if f is not None and parts:
+            f.write("".join(parts).encode("utf-8"))
+            parts.clear()
 
 
 def concatenate(pieces: Iterable, out, *, head: bytes = b"") -> None:

@@ -1,6 +1,7 @@
 """Turtle in a stable order: the same graph gives the same bytes, whatever the hash seed.
 
-Subjects are sorted by IRI, predicates with ``rdf:type`` first, objects by their
+Subjects come in the order of their N-Triples lines (IRIs, then blank nodes; see
+:func:`policykg.graph.turtle_lines.subject_key`), predicates with ``rdf:type`` first, objects by their
 N-Triples form; IRIs are abbreviated with the fixed prefixes of
 :data:`policykg.ontology.namespace.PREFIXES`; strings are written on one line
 with escapes; ``rdf:List`` chains of blank nodes are written as ``( … )``.
@@ -91,9 +92,10 @@ def to_turtle(graph) -> str:
             return "( " + " ".join(obj(i) for i in lists[o]) + " )"
         return term(o)
 
+    from .nquads import nt_term
     lines = [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()]
     lines.append("")
-    for s in sorted(by_subject, key=_key):
+    for s in sorted(by_subject, key=lambda s: nt_term(s) + " "):
         if s in inlined:
             continue
         props = by_subject[s]

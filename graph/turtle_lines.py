@@ -26,7 +26,7 @@ from ..ontology.namespace import PREFIXES
 from .nquads import is_bnode_line, split_line, unescape_string
 
 __all__ = ["header", "turtle_from_lines", "iter_blocks", "BNodeIndex", "Formatter", "subject_groups",
-           "expand_subject", "subject_key", "line_key", "sort_lines"]
+           "expand_subject", "expand_term", "parse_block", "subject_key", "line_key", "sort_lines"]
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 RDF_FIRST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>"
@@ -101,29 +101,26 @@ def _obj_key(tok: str) -> tuple:
 
 
 def subject_key(token: str) -> str:
-    """The order in which Turtle blocks follow one another, as a plain string.
+    """The order in which Turtle blocks follow one another: a subject's N-Triples token and a space.
 
-    ``graph.turtle`` sorts subjects by kind (IRIs, then blank nodes) and then by their
-    string; ending the string with U+0000 makes plain string comparison put a prefix first
-    (``…-s1`` before ``…-s10``), as tuple comparison does.
+    It is the order of the subjects' N-Triples lines, so sorted lines are already in block
+    order, a plain string sort puts them there, and a document's sorted lines can be cut into
+    key ranges by bisection (IRIs come before blank nodes: ``<`` sorts before ``_``).
 
-    >>> sorted(["<a:s10>", "<a:s1>", "_:b"], key=subject_key)
-    ['<a:s1>', '<a:s10>', '_:b']
+    >>> sorted(["<a:s1>", "_:b", "<a:s10>"], key=subject_key)
+    ['<a:s10>', '<a:s1>', '_:b']
     """
-    if token[0] == "<":
-        return "0" + _raw_iri(token) + "\x00"
-    return "1" + token[2:] + "\x00"
+    return token + " "
 
 
 def line_key(line: str) -> str:
-    """Sort key of an N-Triples line: its subject's :func:`subject_key`, then the rest of the line."""
-    i = line.index(" ")
-    return subject_key(line[:i]) + line[i:]
+    """Sort key of an N-Triples line in block order: the line itself (see :func:`subject_key`)."""
+    return line
 
 
 def sort_lines(lines: Iterable[str]) -> list[str]:
     """Distinct lines in the order of their subjects' Turtle blocks."""
-    return sorted(set(lines), key=line_key)
+    return sorted(set(lines))
 
 
 class BNodeIndex:
@@ -153,8 +150,10 @@ class BNodeIndex:
         props: dict[str, dict[str, list[str]]] = {}
         refs: dict[str, int] = {}
         referrers: dict[str, set] = {}
+        by_subject: dict[str, list[str]] = {}
         for line in self.counts:
             s, p, o = split_line(line)
+            by_subject.setdefault(s, []).append(line)
             if s[0] == "_":
                 props.setdefault(s, {}).setdefault(p, []).append(o)
             if o[0] == "_":
@@ -172,7 +171,7 @@ class BNodeIndex:
             while node != RDF_NIL:
                 inlined.add(node)
                 node = props[node][RDF_REST][0]
-        self._cache = (lists, inlined, referrers)
+        self._cache = (lists, inlined, referrers, by_subject)
 
     @staticmethod
     def _as_list(b, props, refs):   # graph.turtle._as_list over tokens
@@ -225,6 +224,13 @@ class BNodeIndex:
         for b in nodes:
             owners |= owners_of.get(b, set())
         return nodes, owners
+
+    def lines_of(self, subject: str) -> list[str]:
+        """The lines of ``subject`` that hold a blank node (all of its lines when it is one)."""
+        if self._cache is None:
+            self._build()
+        by_subject = self._cache[3]
+        return by_subject.get(subject, [])
 
     def owners(self, bnodes: Iterable[str]) -> set:
         """The non-blank subjects whose blocks show these blank nodes (through list chains)."""
@@ -366,3 +372,67 @@ def expand_subject(token: str) -> str:
         return token
     prefix, local = token.split(":", 1)
     return f"<{PREFIXES[prefix]}{local}>"
+
+
+_XSD_OF_BARE = {"true": f'"true"^^{_XSD_BOOLEAN}', "false": f'"false"^^{_XSD_BOOLEAN}'}
+
+
+def expand_term(token: str) -> str:
+    """The N-Triples token of a term as :class:`Formatter` writes it (the inverse of ``Formatter.term``).
+
+    >>> expand_term("4"), expand_term('"x"^^xsd:date'), expand_term("pk:Meeting")
+    ('"4"^^<http://www.w3.org/2001/XMLSchema#integer>', '"x"^^<http://www.w3.org/2001/XMLSchema#date>', '<https://w3id.org/policykg#Meeting>')
+    """
+    c = token[0]
+    if c == "<" or c == "_":
+        return token
+    if c == '"':
+        q = token.rindex('"')
+        if token.startswith("^^", q + 1):
+            return token[:q + 3] + expand_term(token[q + 3:])
+        return token      # a simple literal or one with a language tag (no literal here is typed xsd:string)
+    bare = _XSD_OF_BARE.get(token)
+    if bare is not None:
+        return bare
+    if _INT.fullmatch(token):
+        return f'"{token}"^^{_XSD_INTEGER}'
+    return expand_subject(token)
+
+
+_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"(?:@[A-Za-z0-9-]+|\^\^\S+)?|\S+')
+
+
+def parse_block(text: str) -> tuple[str, list[str]]:
+    """The subject token and the N-Triples lines of one block that :meth:`Formatter.block` wrote.
+
+    An object written inline as a list (``( … )``) is left out: the line that points to the list
+    and the list's own lines hold blank nodes, which a :class:`BNodeIndex` knows.
+
+    >>> s, lines = parse_block('pkl:1 a pk:Locality ;\\n    pk:count 2 , 3 ;\\n    pk:item ( pki:a pki:b ) .\\n')
+    >>> [line.split()[2] for line in lines]
+    ['<https://w3id.org/policykg#Locality>', '"2"^^<http://www.w3.org/2001/XMLSchema#integer>', '"3"^^<http://www.w3.org/2001/XMLSchema#integer>']
+    """
+    toks = _TOKEN.findall(text)
+    s = expand_subject(toks[0])
+    lines = []
+    i, n = 1, len(toks)
+    while i < n:
+        p = RDF_TYPE if toks[i] == "a" else expand_term(toks[i])
+        head = f"{s} {p} "
+        i += 1
+        while True:
+            t = toks[i]
+            if t == "(":
+                depth = 1
+                while depth:
+                    i += 1
+                    depth += (toks[i] == "(") - (toks[i] == ")")
+            else:
+                lines.append(head + expand_term(t) + " .")
+            sep = toks[i + 1]
+            i += 2
+            if sep != ",":
+                break
+        if sep == ".":
+            break
+    return s, lines

@@ -30,8 +30,9 @@ the store in a thread meanwhile, then sorts and formats the ranges in parallel
 (:class:`policykg.graph.merge.Partitions`); an incremental build splices its changes into the
 previous files (:func:`policykg.graph.merge.apply_delta`), or rewrites them in ranges when a
 quarter of the documents or more changed. Internal state lives in ``OUTDIR/.policykg``: the
-merged graph as sorted N-Triples with the number of documents asserting each triple
-(``union.tsv``), and the triples that involve blank nodes (``bnodes.tsv``).
+triples that more than one document asserts, with how many do (``counts.tsv``; every other
+triple of ``graph.ttl`` counts one), and the triples that involve blank nodes, with their
+counts (``bnodes.tsv``).
 
 Each output is written under a temporary name and renamed, so a build that is killed leaves
 the previous outputs whole; the manifest records the size and time of every file it
@@ -67,10 +68,10 @@ from .graph.nquads import is_bnode_line
 __all__ = ["build_corpus", "build_batch", "Corpus", "CorpusBuild", "graph_iri", "code_fingerprint",
            "FORMAT"]
 
-FORMAT = "policykg-corpus/1"
+FORMAT = "policykg-corpus/2"
 GRAPH_NS = "https://w3id.org/policykg/id/graph/"
 STATE = ".policykg"
-UNION = "union.tsv"
+COUNTS = "counts.tsv"
 BNODES = "bnodes.tsv"
 DIRTY = "store.dirty"
 HTML_MAX_TRIPLES = 60_000
@@ -96,14 +97,16 @@ def graph_iri(source: str) -> str:
 
 # ----------------------------------------------------------------------------- worker side
 
-def build_batch(units, published: str | None = None, bounds: list[str] | None = None) -> list[dict]:
+def build_batch(units, published: str | None = None, bounds: list[str] | None = None,
+                plain: bool = True) -> list[dict]:
     """Extract a batch of units and turn each into sorted N-Triples lines (runs in a worker).
 
     Returns one dict per unit: ``{"source", "digest", "id", "quads", "nquads", "lines" or
     "parts", "bnodes", "report"}``, or ``{"source", "digest", "failure": (source, error, kind)}``.
     ``nquads`` is the document's named graph as N-Quads (UTF-8); with the key ``bounds`` of
     a clean build's partitions, the lines come already routed (``parts``: ``[(partition,
-    N-Triples bytes), …]``, see :func:`policykg.graph.merge.route`), else as ``lines``. The
+    N-Triples bytes), …]``, see :func:`policykg.graph.merge.route`) with, when ``plain``, the
+    N-Triples without blank nodes that the store loads (``plain``), else as ``lines``. The
     work a worker can do is done here, not in the process that merges. Nothing in it is an
     rdflib object.
     """
@@ -140,7 +143,8 @@ def build_batch(units, published: str | None = None, bounds: list[str] | None = 
             item["lines"] = lines
         else:
             item["parts"] = route(lines, bounds)
-            item["plain"] = _plain_ntriples(lines)
+            if plain:
+                item["plain"] = _plain_ntriples(lines)
         out.append(item)
     return out
 
@@ -285,13 +289,13 @@ class _Serial:
         self.published = published
         self.pending = []
 
-    def submit(self, batch, bounds=None):
-        self.pending.append((batch, bounds))
+    def submit(self, batch, bounds=None, plain=True):
+        self.pending.append((batch, bounds, plain))
 
     def results(self, block: bool):
         while self.pending:
-            batch, bounds = self.pending.pop(0)
-            yield build_batch(batch, self.published, bounds)
+            batch, bounds, plain = self.pending.pop(0)
+            yield build_batch(batch, self.published, bounds, plain)
 
     def map(self, fn, tasks: list) -> list:
         return [fn(t) for t in tasks]
@@ -312,8 +316,8 @@ class _Pool:
         self.limit = jobs * 4
         self.futures = set()
 
-    def submit(self, batch, bounds=None):
-        self.futures.add(self.ex.submit(build_batch, batch, self.published, bounds))
+    def submit(self, batch, bounds=None, plain=True):
+        self.futures.add(self.ex.submit(build_batch, batch, self.published, bounds, plain))
 
     def results(self, block: bool):
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -358,9 +362,9 @@ class _Dask:
         self.futures = []
         self.seq = 0
 
-    def submit(self, batch, bounds=None):
+    def submit(self, batch, bounds=None, plain=True):
         self.seq += 1
-        self.futures.append(self.client.submit(build_batch, batch, self.published, bounds, pure=False,
+        self.futures.append(self.client.submit(build_batch, batch, self.published, bounds, plain, pure=False,
                                                key=f"policykg-batch-{os.getpid()}-{self.seq}"))
 
     def results(self, block: bool):
@@ -519,6 +523,7 @@ class _Build:
         self.executor = None
         self.bar = _Progress(progress)
         self.changes: dict = {}
+        self.plain_pieces: list[Path] = []
 
     # -- reading and extracting
     def read(self, items, Unit) -> None:
@@ -586,7 +591,7 @@ class _Build:
                 self.executor = _Pool(self.jobs, self.published)
             else:
                 self.executor = _Serial(self.published)
-        self.executor.submit(batch, self.parts.bounds if self.full else None)
+        self.executor.submit(batch, self.parts.bounds if self.full else None, self._feeds())
         self.bar.start()
         self._take(self.executor.results(block=False))
 
@@ -614,7 +619,7 @@ class _Build:
             self.delta.add(r["lines"], 1)
         elif "parts" in r:
             self.parts.add_routed(r["parts"], n)
-            self._feed(r["plain"], r["bnodes"])
+            self._feed(r.get("plain", b""), r["bnodes"])
         else:
             self.parts.add(r["lines"])
             self._feed_lines(r["lines"], r["bnodes"])
@@ -623,6 +628,10 @@ class _Build:
         self.result.built += 1
         self.bar.advance(1, 0)
 
+    def _feeds(self) -> bool:
+        """Whether the store is loaded while documents arrive (see :meth:`_feed`)."""
+        return bool(self.store) and self.jobs != 1
+
     def _feed(self, plain: bytes, bnodes: list[str]) -> None:
         """Send a document's triples to the store loader, which runs beside the workers: ``plain``,
         the N-Triples without blank nodes, and the lines with one.
@@ -630,14 +639,14 @@ class _Build:
         With one job there is nothing to run beside: the store is loaded at the end from the
         merged lines, fewer than the documents' lines together.
         """
-        if not self.store or self.jobs == 1 or not (plain or bnodes):
+        if not self._feeds() or not (plain or bnodes):
             return
         if self.feeder is None:
             self.feeder = _StoreFeeder(self.out / "store", self.state / DIRTY)
         self.feeder.add(plain, bnodes)
 
     def _feed_lines(self, lines: list[str], bnodes: list[str] | None = None) -> None:
-        if self.store and lines and self.jobs > 1:
+        if self._feeds() and lines:
             if bnodes is None:
                 bnodes = [line for line in lines if "_:" in line and is_bnode_line(line)]
             self._feed(_plain_ntriples(lines), bnodes)
@@ -677,14 +686,14 @@ class _Build:
         if self.old is not None:
             for line, n in read_counted(self.state / BNODES):
                 bnodes.add(line, n)
-        before = BNodeIndex(bnodes.counts) if (self.bnode_delta and not self.full) else None
+        before = None if self.full else BNodeIndex(bnodes.counts)
         for line, n in self.bnode_delta.items():
             if n:
                 bnodes.add(line, n)
         self.bnodes = bnodes
         with open(self.tmp / BNODES, "w", encoding="utf-8", newline="\n") as f:
             f.writelines(f"{line} #{n}\n" for line, n in sorted(bnodes.counts.items()))
-        self.new_union, self.new_ttl = self.tmp / UNION, self.tmp / "graph.ttl"
+        self.new_counts, self.new_ttl = self.tmp / COUNTS, self.tmp / "graph.ttl"
         if self.full:
             result.triples = self._write_partitions()
         else:
@@ -707,12 +716,13 @@ class _Build:
             self.feeder.close()
             self.feeder = None
         elif self.store and self.full:      # nothing was fed: one job, or an empty corpus
-            _update_store(store_dir, self.state / DIRTY, incremental=False, changes={}, union=self.new_union)
+            _update_store(store_dir, self.state / DIRTY, incremental=False, changes={},
+                          pieces=self.plain_pieces, bnodes=self.bnodes)
         elif self.store:
             incremental = (self.old is not None and self.old.get("store", False) and store_dir.is_dir()
                            and not (self.state / DIRTY).exists())
             _update_store(store_dir, self.state / DIRTY, incremental=incremental, changes=self.changes,
-                          union=self.new_union)
+                          pieces=None, bnodes=self.bnodes, turtle=self.new_ttl)
         self.timings["store"] = time.perf_counter() - t
 
     def _partitions(self):
@@ -741,30 +751,34 @@ class _Build:
         from .graph.turtle_lines import header
         parts = self.parts.close()
         bnodes_path = self.tmp / BNODES if self.bnodes.counts else None
-        tasks = [(part, bnodes_path, self.tmp / f"piece-{i:04d}.tsv", self.tmp / f"piece-{i:04d}.ttl")
+        # with no store loaded while documents arrived, the store is loaded from the partitions' lines
+        plain = bool(self.store) and self.feeder is None
+        tasks = [(part, bnodes_path, self.tmp / f"piece-{i:04d}.tsv", self.tmp / f"piece-{i:04d}.ttl",
+                  self.tmp / f"piece-{i:04d}.nt" if plain else None)
                  for i, part in enumerate(parts)]
         if self.executor is None or len(tasks) <= 1:
             counts = [_write_partition_task(t) for t in tasks]
         else:
             counts = self.executor.map(_write_partition_task, tasks)
-        concatenate([t[2] for t in tasks], self.new_union)
+        concatenate([t[2] for t in tasks], self.new_counts)
         concatenate([t[3] for t in tasks], self.new_ttl, head=header().encode("utf-8"))
         for t in tasks:
             t[2].unlink(missing_ok=True)
             t[3].unlink(missing_ok=True)
+        self.plain_pieces = [t[4] for t in tasks if t[4] is not None]
         shutil.rmtree(self.tmp / "parts", ignore_errors=True)
         return sum(counts)
 
     def _splice(self, before) -> int:
         from .graph.merge import apply_delta
         owners: set[str] = set()
-        if before is not None:
+        if self.bnode_delta:
             changed = {tok for line, n in self.bnode_delta.items() if n for tok in _bnode_tokens(line)}
             for idx in (before, self.bnodes):
                 nodes, own = idx.closure(changed)
                 owners |= own | nodes
-        stats = apply_delta(self.state / UNION, self.out / "graph.ttl", self.new_union, self.new_ttl,
-                            self.delta.groups(), self.bnodes, also=owners, changes=self.changes,
+        stats = apply_delta(self.state / COUNTS, self.out / "graph.ttl", self.new_counts, self.new_ttl,
+                            self.delta.groups(), self.bnodes, before=before, also=owners, changes=self.changes,
                             old_triples=self.old.get("triples"))
         return stats["triples"]
 
@@ -782,13 +796,14 @@ class _Build:
         # manifest, written and synced last, records their sizes and times, and a build that
         # finds a file torn by a crash (a size or time that differs) starts clean.
         files = {"graph.ttl": _file_stamp(self.new_ttl), "graph.nq": _file_stamp(self.new_nq),
-                 f"{STATE}/{UNION}": _file_stamp(self.new_union), f"{STATE}/{BNODES}": _file_stamp(tmp / BNODES)}
+                 f"{STATE}/{COUNTS}": _file_stamp(self.new_counts), f"{STATE}/{BNODES}": _file_stamp(tmp / BNODES)}
         manifest = {"format": FORMAT, "fingerprint": self.fingerprint, "published": self.published,
                     "store": bool(self.store), "triples": result.triples, "files": files,
                     "documents": self.manifest_docs}
         (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False) + "\n", encoding="utf-8")
         _fsync(tmp / "manifest.json")
-        os.replace(self.new_union, state / UNION)
+        os.replace(self.new_counts, state / COUNTS)
+        (state / "union.tsv").unlink(missing_ok=True)     # the full counts of policykg-corpus/1
         os.replace(tmp / BNODES, state / BNODES)
         os.replace(self.new_nq, out / "graph.nq")
         os.replace(self.new_ttl, out / "graph.ttl")
@@ -986,9 +1001,11 @@ def _copy_range(src, dst, offset: int, length: int) -> None:
         left -= len(chunk)
 
 
-def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: dict, union: Path) -> None:
+def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: dict, pieces: list | None,
+                  bnodes, turtle: Path | None = None) -> None:
     """Keep the Oxigraph store equal to the merged graph: apply the lines that entered and left it,
-    or (re)load it from the union file."""
+    or (re)load it from the triples without blank nodes, N-Triples files (``pieces``) or else
+    read back from ``turtle``, and the lines of the blank-node index ``bnodes``."""
     try:
         import pyoxigraph as ox
     except ImportError as e:
@@ -1013,21 +1030,26 @@ def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: d
             added = changes.get("added", ())
             _bulk_add(s, "".join(line + "\n" for line in added if "_:" not in line).encode("utf-8"),
                       "".join(line + "\n" for line in added if "_:" in line).encode("utf-8"))
-        elif union.stat().st_size:
-            bnodes = []
-            with open(union, "rb") as f:
-                while True:     # in chunks: one bulk load of millions of triples holds them all in memory
-                    chunk = f.readlines(_StoreFeeder.CHUNK)
-                    if not chunk:
-                        break
-                    plain = [rec for rec in chunk if b"_:" not in rec]
-                    if len(plain) < len(chunk):
-                        bnodes += [rec for rec in chunk if b"_:" in rec]
-                    _bulk_add(s, b"".join(plain), b"")
-            _bulk_add(s, b"", b"".join(bnodes))
+        else:
+            for piece in pieces or ():
+                if piece.stat().st_size:
+                    s.bulk_load(path=str(piece), format=nt, lenient=True)
+            if pieces is None and turtle is not None:
+                from .graph.merge import turtle_lines
+                buf: list[str] = []
+                for line in turtle_lines(turtle):
+                    if "_:" not in line or not is_bnode_line(line):
+                        buf.append(line + "\n")
+                        if len(buf) >= 200_000:
+                            _bulk_add(s, "".join(buf).encode("utf-8"), b"")
+                            buf = []
+                _bulk_add(s, "".join(buf).encode("utf-8"), b"")
+            _bulk_add(s, b"", "".join(line + "\n" for line in sorted(bnodes.counts)).encode("utf-8"))
         s.flush()
     finally:
         del s
+    for piece in pieces or ():
+        piece.unlink(missing_ok=True)
 
 
 def _bulk_add(store, plain: bytes, blank: bytes) -> None:

@@ -44,9 +44,9 @@ def push_corpus(outdir, endpoint: str, *, user: str | None = None, password: str
 
     ``full`` sends every document again, whatever was pushed before.
     """
-    from .corpus import STATE, UNION, BNODES, Corpus
+    from .corpus import STATE, BNODES, Corpus
     from .graph.gsp import GraphStore
-    from .graph.merge import read_counted
+    from .graph.merge import read_counted, turtle_lines
     corpus = Corpus(outdir)
     out = Path(outdir)
     gs = GraphStore(endpoint, user=user, password=password, timeout=timeout)
@@ -57,17 +57,15 @@ def push_corpus(outdir, endpoint: str, *, user: str | None = None, password: str
         gs.put(graph, "".join(line + "\n" for line in sorted(bnode_set)).encode("utf-8"))
         result.triples += len(bnode_set)
         buf, n = [], 0
-        with open(out / STATE / UNION, encoding="utf-8", newline="\n") as f:
-            for rec in f:
-                line = rec[:rec.rindex(" #")]
-                if line in bnode_set:
-                    continue
-                buf.append(line + "\n")
-                n += 1
-                if n >= chunk:
-                    gs.post(graph, "".join(buf).encode("utf-8"))
-                    result.triples += n
-                    buf, n = [], 0
+        for line in turtle_lines(corpus.turtle_path):
+            if line in bnode_set:
+                continue
+            buf.append(line + "\n")
+            n += 1
+            if n >= chunk:
+                gs.post(graph, "".join(buf).encode("utf-8"))
+                result.triples += n
+                buf, n = [], 0
         if buf:
             gs.post(graph, "".join(buf).encode("utf-8"))
             result.triples += n
