@@ -23,7 +23,7 @@ operation on no files, or, for a big corpus, runs in key ranges (:class:`Partiti
 """
 from __future__ import annotations
 
-import contextlib
+import collections
 import heapq
 import os
 import re
@@ -653,37 +653,29 @@ def write_partition(part, bnodes_path, counts_out, turtle_out, plain_out=None) -
     """
     lines = read_partition(part)
     lines.sort()
+    # equal lines are neighbours: a line unlike the one before is new, one like the one after repeats
+    distinct = [line for line, before in zip(lines, [None] + lines) if line != before]
+    repeats = collections.Counter([line for line, after in zip(lines, lines[1:]) if line == after])
+    shared = "".join([f"{line} #{n + 1}\n" for line, n in repeats.items()])
+    del lines
     fmt = Formatter(_bnode_index(bnodes_path) if bnodes_path is not None else BNodeIndex())
-    block = fmt.block
-    n = 0
-    with open(counts_out, "wb") as fc, open(turtle_out, "wb") as ft, \
-            (open(plain_out, "wb") if plain_out is not None else contextlib.nullcontext()) as fp:
-        c_parts: list[str] = []
-        t_parts: list[str] = []
-        p_parts: list[str] = []
+    with open(counts_out, "wb") as fc:
+        fc.write(shared.encode("utf-8"))
+    with open(turtle_out, "wb") as ft:
+        parts: list[str] = []
         size = 0
-        for s, group in _groups_of_sorted(lines):
-            n += len(group)
-            distinct = [line for line, _ in group]
-            c_parts.extend([f"{line} #{c}\n" for line, c in group if c > 1])
-            text = block(s, distinct)
-            if text is not None:
-                t_parts.append(text)
-                size += len(text)
-            if fp is not None:
-                p_parts.append("".join([line + "\n" for line in distinct if "_:" not in line or not is_bnode_line(line)]))
+        for text in fmt.blocks(distinct):
+            parts.append(text)
+            size += len(text)
             if size > 1 << 22:
-                _flush_pieces((fc, c_parts), (ft, t_parts), (fp, p_parts))
-                size = 0
-        _flush_pieces((fc, c_parts), (ft, t_parts), (fp, p_parts))
-    return n
-
-
-def _flush_pieces(*pairs) -> None:
-    for f, parts in pairs:
-        if f is not None and parts:
-            f.write("".join(parts).encode("utf-8"))
-            parts.clear()
+                ft.write("".join(parts).encode("utf-8"))
+                parts, size = [], 0
+        ft.write("".join(parts).encode("utf-8"))
+    if plain_out is not None:
+        with open(plain_out, "wb") as fp:
+            fp.write("".join([line + "\n" for line in distinct
+                              if "_:" not in line or not is_bnode_line(line)]).encode("utf-8"))
+    return len(distinct)
 
 
 def concatenate(pieces: Iterable, out, *, head: bytes = b"") -> None:

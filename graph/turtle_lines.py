@@ -25,7 +25,7 @@ from typing import Iterable, Iterator
 from ..ontology.namespace import PREFIXES
 from .nquads import is_bnode_line, split_line, unescape_string
 
-__all__ = ["header", "turtle_from_lines", "iter_blocks", "BNodeIndex", "Formatter", "subject_groups",
+__all__ = ["header", "turtle_from_lines", "iter_blocks", "BNodeIndex", "Formatter",
            "expand_subject", "expand_term", "parse_block", "subject_key", "line_key", "sort_lines"]
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -302,11 +302,6 @@ class Formatter:
 
     def block(self, subject: str, lines: list[str]) -> str | None:
         """The Turtle block of ``subject`` from its lines (each ``subject p o .``), or None if written inline."""
-        if subject[0] == "_":
-            if self._inlined is None:
-                self._inlined = self.bnodes.inlined
-            if subject in self._inlined:
-                return None
         cut = len(subject) + 1
         props: dict[str, list[str]] = {}
         for line in lines:
@@ -317,6 +312,38 @@ class Formatter:
                 props[p] = [line[j + 1:-2]]
             else:
                 objs.append(line[j + 1:-2])
+        return self._format(subject, props)
+
+    def blocks(self, lines: Iterable[str]) -> Iterator[str]:
+        """The Turtle blocks of sorted, distinct lines: :meth:`block` of each subject's run, in one pass."""
+        subject, prefix, props, cut = None, None, None, 0
+        fmt = self._format
+        for line in lines:
+            if prefix is None or not line.startswith(prefix):
+                if props is not None:
+                    text = fmt(subject, props)
+                    if text is not None:
+                        yield text
+                cut = line.index(" ") + 1
+                prefix, subject, props = line[:cut], line[:cut - 1], {}
+            j = line.index(" ", cut)
+            p = line[cut:j]
+            objs = props.get(p)
+            if objs is None:
+                props[p] = [line[j + 1:-2]]
+            else:
+                objs.append(line[j + 1:-2])
+        if props is not None:
+            text = fmt(subject, props)
+            if text is not None:
+                yield text
+
+    def _format(self, subject: str, props: dict[str, list[str]]) -> str | None:
+        if subject[0] == "_":
+            if self._inlined is None:
+                self._inlined = self.bnodes.inlined
+            if subject in self._inlined:
+                return None
         info = self._pred_info
         preds = sorted(props, key=lambda p: info(p)[0]) if len(props) > 1 else list(props)
         term, obj = self.term, self.obj
@@ -337,27 +364,9 @@ class Formatter:
         return term(subject) + " " + " ;\n    ".join(parts) + " .\n"
 
 
-def subject_groups(lines: Iterable[str]) -> Iterator[tuple[str, list[str]]]:
-    """``(subject, lines)`` for each run of lines with the same subject in a sorted stream."""
-    current, group = None, []
-    for line in lines:
-        s = line[:line.index(" ")]
-        if s != current:
-            if group:
-                yield current, group
-            current, group = s, []
-        group.append(line)
-    if group:
-        yield current, group
-
-
 def iter_blocks(lines: Iterable[str], bnodes: BNodeIndex) -> Iterator[str]:
     """The Turtle blocks of a deduplicated stream of N-Triples lines in :func:`line_key` order."""
-    fmt = Formatter(bnodes)
-    for s, group in subject_groups(lines):
-        text = fmt.block(s, group)
-        if text is not None:
-            yield text
+    return Formatter(bnodes).blocks(lines)
 
 
 def turtle_from_lines(lines: Iterable[str]) -> str:

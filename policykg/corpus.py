@@ -1031,19 +1031,28 @@ def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: d
             _bulk_add(s, "".join(line + "\n" for line in added if "_:" not in line).encode("utf-8"),
                       "".join(line + "\n" for line in added if "_:" in line).encode("utf-8"))
         else:
+            # bulk loads of about _StoreFeeder.CHUNK: small ones cost much more per triple, and
+            # one of the whole graph holds it all in memory
+            buf: list[bytes] = []
+            size = 0
             for piece in pieces or ():
-                if piece.stat().st_size:
-                    s.bulk_load(path=str(piece), format=nt, lenient=True)
+                data = piece.read_bytes()
+                buf.append(data)
+                size += len(data)
+                if size >= _StoreFeeder.CHUNK:
+                    _bulk_add(s, b"".join(buf), b"")
+                    buf, size = [], 0
+            _bulk_add(s, b"".join(buf), b"")
             if pieces is None and turtle is not None:
                 from .graph.merge import turtle_lines
-                buf: list[str] = []
+                lines: list[str] = []
                 for line in turtle_lines(turtle):
                     if "_:" not in line or not is_bnode_line(line):
-                        buf.append(line + "\n")
-                        if len(buf) >= 200_000:
-                            _bulk_add(s, "".join(buf).encode("utf-8"), b"")
-                            buf = []
-                _bulk_add(s, "".join(buf).encode("utf-8"), b"")
+                        lines.append(line + "\n")
+                        if len(lines) >= 100_000:
+                            _bulk_add(s, "".join(lines).encode("utf-8"), b"")
+                            lines = []
+                _bulk_add(s, "".join(lines).encode("utf-8"), b"")
             _bulk_add(s, b"", "".join(line + "\n" for line in sorted(bnodes.counts)).encode("utf-8"))
         s.flush()
     finally:
