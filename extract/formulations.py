@@ -11,7 +11,6 @@ flagged (:attr:`Formulation.count_mismatch`).
 """
 from __future__ import annotations
 
-import os
 import re
 from bisect import bisect_right
 
@@ -22,7 +21,9 @@ from .text import Breaks
 
 _QUOTES_OPEN = "“‘《"
 _QUOTES_CLOSE = "”’》"
-_STRIP_QUOTES = str.maketrans("", "", "“”‘’\"'《》「」『』")
+_QUOTE_MARKS = "“”‘’\"'《》「」『』"
+_STRIP_QUOTES = str.maketrans("", "", _QUOTE_MARKS)
+_QUOTE_MARK = re.compile(f"[{re.escape(_QUOTE_MARKS)}]")
 _CLAUSE = Breaks("，。；：！？\n（）")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]*")
 _SHORT_HEAD = re.compile(r"[\u4e00-\u9fff]{1,4}(?![\u4e00-\u9fff])")
@@ -30,16 +31,46 @@ _QUOTED = re.compile(r"“([^“”]+)”")
 _QUOTED_RUN_AT_END = re.compile(r"“[^“”]+”、?(?:“[^“”]+”、?)+$")    # two or more (a leading “ is found fast)
 _QUOTED_LIST_AT_END = re.compile(r"“([^“”]+、[^“”]+)”$")
 _QUOTE_PAIR_AT_END = re.compile(r"”、?“[^“”]+”$")
+_QUOTED_ENDINGS = ("”", "”、")     # how the text before a label ends when those quoted forms can match
 _LIST_LEAD = re.compile(r"”?[\u4e00-\u9fff]{0,6}?(?:，(?:即|就是|也就是|做到|包括|具体是|分别是|主要是)|：)")
 
 
-def _head_category(rules: RuleSet, head: str):
+class _Tables:
+    """What the rules give formulations, gathered once per rule set (see :meth:`RuleSet.derived`)."""
+
+    def __init__(self, rules: RuleSet):
+        self.label = _label_pattern(rules)
+        self.heads = rules.heads
+        self.head_len = max(map(len, rules.heads), default=0)
+        self.lexicon = rules.lexicon
+        # each exclusion with what it reads, as _excluded gathers them: the head, the three characters
+        # before the label, the label, the four characters after it
+        reads = ("head", "before", "label", "after")
+        self.excluded = tuple((reads.index(kind), rx) for _rid, kind, rx in rules.exclusions)
+        self.introducer = rules.pattern("introducer")
+        self.introducer_run = rules.pattern("introducer_run")
+
+
+def _head_category(tables: _Tables, head: str):
     """(rule id, category, accepted unquoted) for the longest listed head the head ends with."""
-    for k in range(len(head)):
-        hit = rules.heads.get(head[k:])
+    heads = tables.heads
+    for k in range(max(0, len(head) - tables.head_len), len(head)):
+        hit = heads.get(head[k:])
         if hit:
             return hit
     return None
+
+
+def _head_within(tables: _Tables, head: str, limit: int):
+    """(k, what :func:`_head_category` gives for ``head[:k]``) for the longest ``head[:k]``, k <= ``limit``,
+    that ends with a listed head; else (None, None)."""
+    heads, longest = tables.heads, tables.head_len
+    for j in range(min(len(head), limit), 0, -1):
+        for k in range(max(0, j - longest), j):
+            hit = heads.get(head[k:j])
+            if hit:
+                return j, hit
+    return None, None
 
 
 def _label_pattern(rules: RuleSet) -> re.Pattern:
@@ -56,31 +87,30 @@ def find_formulations(text: str, s: str, rules: RuleSet, sentences, locate=None)
     """Every formulation, in text order. ``sentences`` are segments over ``s``; ``locate(offset)``,
     when given, names the statement and the meeting whose part of the text holds an offset."""
     out: list[Formulation] = []
-    pattern = rules.derived(_label_pattern)
+    tables = rules.derived(_Tables)
     starts = [sent.start for sent in sentences]
-    for m in pattern.finditer(s):
+    for m in tables.label.finditer(s):
         k = bisect_right(starts, m.start()) - 1
         if k < 0:
             continue
         sent = sentences[k]
         if not sent.start <= m.start() < sent.end:
             continue
-        f = _formulation(text, s, rules, m, sent.start, sent.end, locate)
+        f = _formulation(text, s, tables, m, sent.start, sent.end, locate)
         if f is not None:
             out.append(f)
     return out
 
 
-def _excluded(rules: RuleSet, s: str, start: int, label: str, head: str) -> bool:
-    targets = {"head": head, "before": s[max(0, start - 3):start], "label": label,
-               "after": s[start + len(label):start + len(label) + 4]}
-    for _rid, kind, rx in rules.exclusions:
-        if rx.search(targets[kind]):
+def _excluded(tables: _Tables, s: str, start: int, end: int, head: str) -> bool:
+    read = (head, s[max(0, start - 3):start], s[start:end], s[end:end + 4])
+    for k, rx in tables.excluded:
+        if rx.search(read[k]):
             return True
     return False
 
 
-def _formulation(text, s, rules, m, sa, sb, locate=None):
+def _formulation(text, s, tables, m, sa, sb, locate=None):
     num, head = m.group("num"), m.group("head")
     start = m.start()
     # a numeral inside a longer word (进一步, 第一) or a Chinese numeral string that is not one
@@ -89,105 +119,95 @@ def _formulation(text, s, rules, m, sa, sb, locate=None):
     count = cn_to_int(num)
     if count is None or count < 2 or num.startswith(("一", "〇", "零")):
         return None
+    cls_end = m.end("cls")
     open_q = s.rfind("“", sa, start)
     quoted = open_q != -1 and s.find("”", open_q, start) == -1
     # the head runs to the closing quote when quoted, else as far as a listed head noun reaches
     if quoted:
-        close = s.find("”", m.end("cls"), sb)
-        inner = s[m.end("cls"):close] if close != -1 else head
+        close = s.find("”", cls_end, sb)
+        inner = s[cls_end:close] if close != -1 else head
         head = _HAN_RUN.match(inner).group()
         if not head or len(head) > 8:
             return None
-        end = m.end("cls") + len(head)
+        end = cls_end + len(head)
         # “两个坚持、三个转变”: the quote closes after a second formulation, not after this one
-        hc = _head_category(rules, head)
+        head_rule = _head_category(tables, head)
         if close == -1 or end != close:
-            if hc is None:
+            if head_rule is None:
                 return None
-        category = hc[1] if hc else "Other"
+        category = head_rule[1] if head_rule else "Other"
         after = s[end + 1:end + 4] if end == close else s[end:end + 3]
-        hit = _head_category(rules, _HAN_RUN.match(after).group()[:2]) if after else None
+        hit = _head_category(tables, _HAN_RUN.match(after).group()[:2]) if after else None
         if hit and hit[1] == "Goal" and category in ("Other", "Goal"):
             category = "Goal"
-        elif category == "Other" and after.startswith(("要求",)) and hc is None:
+        elif category == "Other" and after.startswith(("要求",)) and head_rule is None:
             category = "Requirement"
     else:
-        best = None
-        for k in range(min(len(head), 7), 0, -1):
-            hc = _head_category(rules, head[:k])
-            if hc:
-                best = (k, hc)
-                break
-        if best is None and _QUOTED_RUN_AT_END.search(s[sa:start]):
+        k, head_rule = _head_within(tables, head, 7)
+        accepted, category = (head_rule[2], head_rule[1]) if head_rule else (True, "Other")
+        if k is None and s.endswith(_QUOTED_ENDINGS, sa, start) and _QUOTED_RUN_AT_END.search(s, sa, start):
             # items in quotes right before the label: any short head (“入山关”“进林关”“用火关”三道关口)
             hm = _SHORT_HEAD.match(head + "，")
             if hm:
-                best = (len(hm.group()), ("formulation.quoted_items", "Other", True))
-        if best is None or "的" in head[:best[0]] or best[0] > 6:
-            return None
-        k, hc = best
-        if not hc[2]:
+                k = len(hm.group())
+        if k is None or "的" in head[:k] or k > 6 or not accepted:
             return None
         head = head[:k]
-        end = m.end("cls") + k
-        category = hc[1]
-    label_s = s[start:end]
-    if _excluded(rules, s, start, label_s, head):
+        end = cls_end + k
+    if _excluded(tables, s, start, end, head):
         return None
+    label_s = s[start:end]
     label = text[start:end]
     span_start = start - 1 if quoted and s[start - 1] in _QUOTES_OPEN else start
     span_end = end + 1 if quoted and end < len(s) and s[end] == "”" else end
-    items = _items_before(text, s, rules, span_start, sa)
-    head_rule = _head_category(rules, head)
+    items = _items_before(text, s, tables, span_start, sa)
     rule = head_rule[0] if head_rule else ("formulation.quoted" if quoted else "formulation.plain")
     if not items:
-        items = _items_after(text, s, rules, span_end, sb, count)
+        items = _items_after(text, s, tables, span_end, sb, count)
         if items and not head_rule:
             rule = "formulation.label_first"
-    if not items and not quoted and label_s not in rules.lexicon and category not in ("Commitment", "Requirement"):
+    lex = tables.lexicon.get(label_s)
+    if not items and not quoted and lex is None and category not in ("Commitment", "Requirement"):
         return None     # 完成三项工作: a count in running prose, neither a slogan nor a list
-    key_items = "、".join([i.label for i in items])
-    typed = tuple([Item(key=f"{category}|{i.label}", label=i.label, category=category, span=i.span) for i in items])
-    lex = rules.lexicon.get(label_s)
+    key_items = "、".join([item_label for item_label, _span in items])
+    typed = tuple([Item(f"{category}|{item_label}", item_label, category, span) for item_label, span in items])
     lexicon_items = ()
     if lex and not items:
-        lid, lcat, litems = lex
-        span = Span(start, end, label, lid)
-        lexicon_items = tuple([Item(key=f"{category}|{w}", label=w, category=category, span=span, from_lexicon=True)
-                               for w in litems])
+        span = Span(start, end, label, lex[0])
+        lexicon_items = tuple([Item(f"{category}|{w}", w, category, span, True) for w in lex[2]])
     statement, meeting = locate(start) if locate else (None, None)
     return Formulation(key=f"{category}|{label_s}|{key_items}", label=label, count=count, category=category,
                        items=typed, span=Span(start, end, label, rule), lexicon_items=lexicon_items,
                        statement=statement, meeting=meeting)
 
 
-class _Raw:
-    __slots__ = ("label", "span")
-
-    def __init__(self, label, span):
-        self.label, self.span = label, span
+def _unquote(t: str) -> str:
+    # (most items hold no quotation mark: a search is cheaper than a translation)
+    return t.translate(_STRIP_QUOTES) if _QUOTE_MARK.search(t) else t
 
 
-def _items_before(text, s, rules, label_start, floor) -> list:
-    """Items listed just before the label, in the same clause."""
+def _items_before(text, s, tables, label_start, floor) -> list:
+    """Items listed just before the label, in the same clause: (label, span) pairs."""
     a = _CLAUSE.run_start(s, label_start, floor)
     chunk = s[a:label_start]
     if not chunk:
         return []
     # one quoted segment holding the list: “强化理论武装、推动高质量发展、提升治理效能”三个主题
-    one = _QUOTED_LIST_AT_END.search(chunk)
+    quoted_end = chunk.endswith(_QUOTED_ENDINGS)
+    one = _QUOTED_LIST_AT_END.search(chunk) if quoted_end else None
     if one and not _QUOTE_PAIR_AT_END.search(chunk):
         x, items = a + one.start(1), []
         for piece in one.group(1).split("、"):
-            items.append(_Raw(text[x:x + len(piece)].translate(_STRIP_QUOTES), Span(x, x + len(piece), text[x:x + len(piece)], "item.in_quote")))
+            written = text[x:x + len(piece)]
+            items.append((_unquote(written), Span(x, x + len(piece), written, "item.in_quote")))
             x += len(piece) + 1
         return items
     # quoted items: “A”“B”“C” (or “A”、“B”) right before the label
-    qm = _QUOTED_RUN_AT_END.search(chunk)
+    qm = _QUOTED_RUN_AT_END.search(chunk) if quoted_end else None
     if qm:
         items = [(a + mm.start() + 1, a + mm.end() - 1) for mm in _QUOTED.finditer(qm.group())]
         items = [(x + qm.start(), y + qm.start()) for x, y in items]
-        return [_Raw(text[x:y].translate(_STRIP_QUOTES), Span(x, y, text[x:y], "item.quoted")) for x, y in items]
+        return [(_unquote(text[x:y]), Span(x, y, text[x:y], "item.quoted")) for x, y in items]
     if "、" not in chunk:
         return []
     parts, pos = [], a
@@ -197,12 +217,12 @@ def _items_before(text, s, rules, label_start, floor) -> list:
     # the first part may carry the words that introduce the list
     # the list must end right before the label (增强“四个意识”、坚定“四个自信”、做到“两个维护”: it does not)
     xl, yl = parts[-1]
-    if rules.pattern("introducer_run").fullmatch(s, xl, yl) or xl == yl or _ends_with_verb(s, xl, yl):
+    if xl == yl or tables.introducer_run.fullmatch(s, xl, yl) or _ends_with_verb(s, xl, yl):
         return []
     others = [y - x for x, y in parts[1:]]
     x0, y0 = parts[0]
     if not _shared_start(s, parts):
-        x0 = _trim_introducers(s, rules, x0, y0, min(others) if others else 2)
+        x0 = _trim_introducers(s, tables, x0, y0, min(others) if others else 2)
     parts[0] = (x0, y0)
     parts = _parallel(s, parts)
     out = []
@@ -211,10 +231,11 @@ def _items_before(text, s, rules, label_start, floor) -> list:
             if s[x] == "“" and "”" in s[x:y] and not s[x:y].endswith("”"):
                 break
             x += 1
-        label = text[x:y].translate(_STRIP_QUOTES).strip()
+        written = text[x:y]
+        label = _unquote(written).strip()
         if not label or len(label) > 40:
             return []
-        out.append(_Raw(label, Span(x, y, text[x:y], "item.split")))
+        out.append((label, Span(x, y, written, "item.split")))
     return out
 
 
@@ -230,10 +251,10 @@ def _parallel(s: str, parts: list) -> list:
     """Trim the first and last items to the shape the others share (稳企业、稳投资…稳就业出台 → 稳就业)."""
     if len(parts) < 2:
         return parts
-    longest_other = max(y - x for x, y in parts[1:])
+    longest_other = max([y - x for x, y in parts[1:]])
     if parts[0][1] - parts[0][0] > longest_other + 1:
         parts = _trim_first(s, parts)
-    if len(parts) >= 3 and parts[-1][1] - parts[-1][0] > max(y - x for x, y in parts[1:-1]) + 1:
+    if len(parts) >= 3 and parts[-1][1] - parts[-1][0] > max([y - x for x, y in parts[1:-1]]) + 1:
         parts = _trim_last(s, parts)
     return parts
 
@@ -266,7 +287,15 @@ def _trim_last(s: str, parts: list) -> list:
 
 
 def _common_prefix(words) -> str:
-    return os.path.commonprefix(words)
+    if not words:
+        return ""
+    # the common prefix of all is that of the first and the last in sorted order (os.path.commonprefix's
+    # way, without its path conversions)
+    first, last = min(words), max(words)
+    for i, ch in enumerate(first):
+        if ch != last[i]:
+            return first[:i]
+    return first
 
 
 def _common_suffix(words) -> str:
@@ -286,12 +315,12 @@ def _shared_start(s: str, parts: list) -> bool:
     return len(p) >= 2 and p in s[parts[0][0]:parts[0][1]]
 
 
-def _trim_introducers(s: str, rules: RuleSet, x: int, y: int, min_other: int) -> int:
+def _trim_introducers(s: str, tables: _Tables, x: int, y: int, min_other: int) -> int:
     """Cut the first item after the rightmost introducing word that leaves a plausible first item."""
     need = max(2, min(min_other - 2, (min_other + 1) // 2))
 
     best = x
-    pat = rules.pattern("introducer")
+    pat = tables.introducer
     for m in pat.finditer(s, x, y):
         # a one-character introducer (要) only at the start or after another one: not inside 重要, 主要
         if m.end() - m.start() == 1 and m.start() != x:
@@ -302,14 +331,14 @@ def _trim_introducers(s: str, rules: RuleSet, x: int, y: int, min_other: int) ->
     return best
 
 
-def _items_after(text, s, rules, label_end, sb, count) -> list:
+def _items_after(text, s, tables, label_end, sb, count) -> list:
     """Items in the clause after the label (“四个不摘”要求，做到A、B、C、D): exactly ``count`` of them."""
     i = label_end
     # the label may be followed by its head noun (“四个不摘”要求), then a separator and 做到/即/：
-    lead = _LIST_LEAD.match(s[i:sb])
+    lead = _LIST_LEAD.match(s, i, sb)
     if not lead:
         return []
-    j = i + lead.end()
+    j = lead.end()
     colon = lead.group().endswith("：")
     k = _CLAUSE.run_end(s, j, sb)
     if colon and "、" not in s[j:k]:
@@ -327,14 +356,15 @@ def _items_after(text, s, rules, label_end, sb, count) -> list:
     x0, y0 = parts[0]
     prefix = _common_prefix([s[x:y] for x, y in parts[1:]])
     if not (len(prefix) >= 2 and s.startswith(prefix, x0)):
-        x0 = _trim_introducers(s, rules, x0, y0, min(others))
+        x0 = _trim_introducers(s, tables, x0, y0, min(others))
     parts[0] = (x0, y0)
     out = []
     for x, y in parts:
-        label = text[x:y].translate(_STRIP_QUOTES).strip()
+        written = text[x:y]
+        label = _unquote(written).strip()
         if not label or len(label) > 40:
             return []
-        out.append(_Raw(label, Span(x, y, text[x:y], "item.after_label")))
+        out.append((label, Span(x, y, written, "item.after_label")))
     return out
 
 
@@ -348,7 +378,7 @@ def _clause_items(text, s, j, sb, count) -> list:
         return []
     out, pos = [], j
     for c in clauses:
-        out.append(_Raw(text[pos:pos + len(c)].translate(_STRIP_QUOTES), Span(pos, pos + len(c), text[pos:pos + len(c)],
-                                                                              "item.clauses")))
+        written = text[pos:pos + len(c)]
+        out.append((_unquote(written), Span(pos, pos + len(c), written, "item.clauses")))
         pos += len(c) + 1
     return out

@@ -130,6 +130,7 @@ class Gazetteer:
         self._ancestors_cache: dict[str, tuple[Division, ...]] = {}
         self._ancestor_codes: dict[str, frozenset[str]] = {}
         self._lookup_cache: dict[str, tuple[Division, ...]] = {}   # names found, every year
+        self._newest: dict[str, Division] = {}   # codes found, for get()
         self._short: dict[str, list[Division]] | None = None
         self._suffix: dict[bool, dict[str, frozenset[int]]] = {}
         self.names: frozenset[str] = frozenset(by_name)
@@ -246,8 +247,13 @@ class Gazetteer:
         >>> Gazetteer.default().get("370505").name
         '垦利区'
         """
-        i = self._row_at(code, None)
-        return None if i is None else self._division(i)
+        d = self._newest.get(code)
+        if d is None:
+            i = self._row_at(code, None)
+            if i is None:
+                return None
+            d = self._newest[code] = self._division(i)
+        return d
 
     def lookup(self, name: str, year: int | None = None) -> list[Division]:
         """Every division called exactly ``name`` (converted to simplified script), sorted by

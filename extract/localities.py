@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from functools import lru_cache
 from typing import NamedTuple
 
 from .facts import Division, Locality, Span
@@ -22,6 +23,7 @@ from .text import finditer_near
 
 LEVEL_RANK = {"Country": 0, "Province": 1, "Prefecture": 2, "County": 3, "Township": 4}
 _LIST_PART = re.compile(r"[^、]+")
+_END = re.Match.end
 
 
 class NameMatch(NamedTuple):
@@ -38,8 +40,7 @@ def match_names(s: str, gaz: Gazetteer) -> list[NameMatch]:
     names = gaz.names
     aliases = _aliases(gaz)
     out = []
-    for hit in _ending_pattern(gaz).finditer(s):
-        e = hit.end()
+    for e in map(_END, _ending_pattern(gaz).finditer(s)):
         lengths = index.get(s[e - 2:e])
         if not lengths:
             continue
@@ -113,6 +114,12 @@ def _bigram_index(gaz: Gazetteer) -> dict:
 
 def longest_first(matches: list[NameMatch]) -> list[NameMatch]:
     """Non-overlapping matches, longer ones winning, then earlier ones; in text order."""
+    # the usual case: none overlaps the next, so none overlaps any
+    for k in range(1, len(matches)):
+        if matches[k].start < matches[k - 1].end:
+            break
+    else:
+        return list(matches)
     taken: list[NameMatch] = []
     occupied: set[int] = set()
     for m in sorted(matches, key=lambda m: (-(m.end - m.start), m.start)):
@@ -138,6 +145,9 @@ def _is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff"
 
 
+_READINGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()   # gazetteer -> (name, year) -> Resolver.readings
+
+
 def _valid(d: Division, year: int | None) -> bool:
     if year is None:
         return True
@@ -150,8 +160,24 @@ class Resolver:
     def __init__(self, gaz: Gazetteer, rules: RuleSet, year: int | None):
         self.gaz, self.rules, self.year = gaz, rules, year
         self.warnings: list[str] = []
+        self._readings = _READINGS.setdefault(gaz, {})
 
-    def candidates(self, name: str) -> list[Division]:
+    def candidates(self, name: str) -> tuple[Division, ...]:
+        return self.readings(name)[0]
+
+    def readings(self, name: str) -> tuple[tuple[Division, ...], Division | None]:
+        """The divisions ``name`` may mean in the article's year, and the one it means wherever it is
+        written if there is one (a single code, not a township); the same for every article of that year."""
+        key = (name, self.year)
+        found = self._readings.get(key)
+        if found is None:
+            cands = tuple(self._candidates(name))
+            c = [d for d in cands if d.level != "Township"]
+            sole = c[0] if len(c) == 1 and len({d.code for d in cands}) == 1 else None
+            found = self._readings[key] = (cands, sole)
+        return found
+
+    def _candidates(self, name: str) -> list[Division]:
         every = self.gaz.lookup(name) or _aliases(self.gaz).get(name, [])
         # no year known: what is valid today
         valid = [d for d in every if (d.last_year is None if self.year is None else _valid(d, self.year))]
@@ -166,14 +192,14 @@ class Resolver:
 
     def resolve(self, s: str, matches: list[NameMatch]) -> dict[int, Division]:
         """Map the index of each match to a division; unresolved matches are absent."""
-        by_name = {name: self.candidates(name) for name in {m.name for m in matches}}
-        cands = {i: by_name[m.name] for i, m in enumerate(matches)}
+        readings = [self.readings(m.name) for m in matches]
+        cands = [c for c, _sole in readings]
         chosen: dict[int, Division] = {}
         # 1. unique non-township names that are not common nouns
-        for i, m in enumerate(matches):
-            c = [d for d in cands[i] if d.level != "Township"]
-            if len(c) == 1 and len({d.code for d in cands[i]}) == 1 and m.name not in self.rules.not_places:
-                chosen[i] = c[0]
+        not_places = self.rules.not_places
+        for i, (m, (_c, sole)) in enumerate(zip(matches, readings)):
+            if sole is not None and m.name not in not_places:
+                chosen[i] = sole
         # 2. by context, repeated while it helps (a resolved name can settle another)
         for _ in range(3):
             pending = [i for i in range(len(matches)) if i not in chosen and cands[i]]
@@ -190,23 +216,24 @@ class Resolver:
                 adjacent = prev.code if prev is not None and matches[i - 1].end == m.start else None
                 scored = []
                 for d in cands[i]:
-                    anc = self.gaz.ancestors(d.code) if d.code else ()
                     anc_codes = self.ancestors(d.code) if d.code else frozenset()
-                    known_levels = [LEVEL_RANK[a.level] for a in anc if a.code in known]
                     score = 0
                     if adjacent and adjacent in anc_codes:
                         score = 10
                     elif d.level == "Township":
                         score = 8 if d.parent in known else 0
-                    elif m.name in self.rules.not_places:
-                        # a common noun that is also a name (和平区): only with its prefecture named
-                        score = 3 + max(known_levels) if known_levels and max(known_levels) >= 2 else 0
-                    elif known_levels:
-                        score = 3 + max(known_levels)
-                    elif len(cands[i]) == 1:
-                        score = 2
-                    elif known_anc & anc_codes:
-                        score = 1
+                    else:
+                        anc = self.gaz.ancestors(d.code) if d.code else ()
+                        known_levels = [LEVEL_RANK[a.level] for a in anc if a.code in known]
+                        if m.name in not_places:
+                            # a common noun that is also a name (和平区): only with its prefecture named
+                            score = 3 + max(known_levels) if known_levels and max(known_levels) >= 2 else 0
+                        elif known_levels:
+                            score = 3 + max(known_levels)
+                        elif len(cands[i]) == 1:
+                            score = 2
+                        elif known_anc & anc_codes:
+                            score = 1
                     scored.append((score, d))
                 best = max((sc for sc, _ in scored), default=0)
                 top = [d for sc, d in scored if sc == best]
@@ -236,8 +263,9 @@ class Resolver:
         codes = {d.code for d in found}
         return found[0] if len(codes) == 1 else None
 
-    def resolve_short(self, short: str, suffixes, known: set[str]) -> Division | None:
-        """A short name (泰安, 平江) used as a place: the division it abbreviates, from context."""
+    def resolve_short(self, short: str, suffixes, known: set[str], near: set[str] | None = None) -> Division | None:
+        """A short name (泰安, 平江) used as a place: the division it abbreviates, from context. ``near``:
+        the codes of ``known`` and of their ancestors, when the caller keeps them."""
         every = self.gaz.short_names().get(short)
         if not every:
             return None
@@ -249,9 +277,8 @@ class Resolver:
                 [] if any(x in ("镇", "乡", "街道") for x in suffixes) else cands)
         if not cands:
             return None
-        known_anc = set()
-        for code in known:
-            known_anc |= self.ancestors(code) | {code}
+        known_anc = near if near is not None else _near(self.gaz, known)
+
         def score(d: Division):
             anc = self.ancestors(d.code)
             return (d.code in known, bool(anc & known_anc), -LEVEL_RANK[d.level])
@@ -262,6 +289,14 @@ class Resolver:
         if len(ranked) > 1 and not (score(top)[0] or score(top)[1]) and len({d.level for d in ranked}) == 1:
             return None
         return top
+
+
+def _near(gaz: Gazetteer, codes) -> set[str]:
+    """``codes`` and the codes of their ancestors."""
+    out = set(codes)
+    for code in codes:
+        out |= gaz.ancestor_codes(code)
+    return out
 
 
 def find_localities(text: str, s: str, gaz: Gazetteer, rules: RuleSet, year: int | None,
@@ -275,14 +310,15 @@ def find_localities(text: str, s: str, gaz: Gazetteer, rules: RuleSet, year: int
         d = chosen.get(i)
         if d is not None:
             out[(m.start, m.end)] = _locality(gaz, d, text, m.start, m.end, m.rule, written=not m.short)
-    known = {loc.division.code for loc in out.values()}
+    found = [loc.division for loc in out.values()]     # in the order found
+    initials = {d.name[0] for d in found}       # a short form in mode "known" starts with one of these
+    known = {d.code for d in found}
+    near = None     # _near(gaz, known), once a short name needs it
     occupied = {i for (a, b) in out for i in range(a, b)}
-    # for mode "known": the first division found whose name a short form begins (平安肥城 → 肥城市)
-    begun_by: dict[str, Division] = {}
-    for loc in out.values():
-        _begins(begun_by, loc.division)
     for rid, mode, pattern, anchor in rules.short_names:
         for m in finditer_near(pattern, s, anchor) if anchor else pattern.finditer(s):
+            if mode == "known" and initials.isdisjoint(m.group("names")):
+                continue
             a0 = m.start("names")
             groups = m.groupdict()
             suffixes = _kinds(groups.get("tail") or groups.get("suffix") or "")
@@ -295,28 +331,37 @@ def find_localities(text: str, s: str, gaz: Gazetteer, rules: RuleSet, year: int
                     if not occupied.isdisjoint(range(a, b)):
                         break
                     if mode == "known":
-                        d = begun_by.get(tail)
+                        d = _begun_by(found, tail)
                     elif suffixes and all(x in ("镇", "乡", "街道") for x in suffixes):
                         d = resolver.resolve_township(tail, suffixes, known)
                     else:
-                        d = resolver.resolve_short(tail, suffixes, known)
+                        if near is None:
+                            near = _near(gaz, known)
+                        d = resolver.resolve_short(tail, suffixes, known, near)
                     if d is None:
                         continue
                     out[(a, b)] = _locality(gaz, d, text, a, b, rid, written=False)
                     occupied.update(range(a, b))
                     known.add(d.code)
-                    _begins(begun_by, d)
+                    if near is not None:
+                        near.add(d.code)
+                        near |= gaz.ancestor_codes(d.code)
+                    found.append(d)
+                    initials.add(d.name[0])
                     break
     warnings.extend(resolver.warnings)
     return [out[k] for k in sorted(out)]
 
 
-def _begins(begun_by: dict, d: Division) -> None:
-    """Record ``d`` under each proper beginning of its name that no earlier division has."""
-    for k in range(1, len(d.name)):
-        begun_by.setdefault(d.name[:k], d)
+def _begun_by(divisions: list[Division], short: str) -> Division | None:
+    """For mode "known": the first division whose name ``short`` begins (平安肥城 → 肥城市)."""
+    for d in divisions:
+        if d.name.startswith(short) and len(d.name) > len(short):
+            return d
+    return None
 
 
+@lru_cache(maxsize=1024)
 def _kinds(tail: str) -> tuple[str, ...]:
     """Which name endings the words after 等 allow: 等县 → 县; 等乡镇 → 镇, 乡; 等地 → any."""
     t = tail[:5]
@@ -331,5 +376,5 @@ def _kinds(tail: str) -> tuple[str, ...]:
 
 
 def _locality(gaz: Gazetteer, d: Division, text: str, a: int, b: int, rule: str, written: bool) -> Locality:
-    return Locality(key=d.code, label=text[a:b] if written else d.name, division=d,
-                    ancestors=gaz.ancestors(d.code), span=Span(a, b, text[a:b], rule))
+    quote = text[a:b]
+    return Locality(d.code, quote if written else d.name, d, gaz.ancestors(d.code), Span(a, b, quote, rule))

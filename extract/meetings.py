@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .facts import Division, LEVELS
 from .text import Breaks, WordHits
@@ -26,7 +26,8 @@ from .text import Breaks, WordHits
 # every date starts with a digit: the lookahead lets a scan pass the other characters quickly
 DATE = re.compile(r"(?=\d)(?:(?P<y>\d{4})年)?(?:(?P<m>\d{1,2})月)?(?P<d>\d{1,2})日(?P<pod>上午|下午|晚上|晚|早上|中午)?")
 YEAR_PREFIX = re.compile(r"(?:\d{4}|[〇一二三四五六七八九零]{4})年度?")
-_CLAUSE = Breaks("，。；：！？（）《》\n ")
+_CLAUSE_BREAKS = "，。；：！？（）《》\n "
+_CLAUSE = Breaks(_CLAUSE_BREAKS)
 _VAGUE_CORE = {"上级", "下级", "各级", "主持", "此次", "这次", "本次", "该次", "上述", "有关", "相关", "各类", "全体", "各次", "专题", "工作", "相关工作",
                "贯彻落实", "专门", "该", "各种", "一系列"}
 _VENUE = re.compile(r"(?:在|于)(?P<place>[\u4e00-\u9fff]{2,9}?)(?:召开|举行|举办)")
@@ -35,9 +36,10 @@ _BAD_CORE_START = re.compile(r"(?:把|是|既是|也是|一次|这次|此次|本
 _NOT_END = "委堂员场室馆上主副党办秘议常"   # 常委会委员, 大会堂: the meeting word continues into another word
 _SEVERAL = re.compile(r"各(县|区|市|镇|乡|地|旗|镇街|单位|部门)|相继")
 _OWN_LEVEL_START = re.compile("[我全]")     # 我省, 全市: the level words a subject may be
+_HELD = ("召开", "举行", "主持召开", "组织召开")   # the breakers after which the subject holds the meeting
 
 
-@dataclass
+@dataclass(slots=True)
 class Prefix:
     start: int
     end: int
@@ -47,7 +49,7 @@ class Prefix:
     organ_end: int | None = None   # end of 委/政府 after the place
 
 
-@dataclass
+@dataclass(slots=True)
 class MeetingMention:
     start: int              # of the whole name including place/level prefix
     name_start: int         # of the label
@@ -64,7 +66,6 @@ class MeetingMention:
     section: int = 0
     prefix_rule: str = ""
     subject_division: Division | None = None
-    co_listed_with: list = field(default_factory=list)
     sameday_as_reported: bool = False
     venue: Division | None = None
     venue_span: tuple | None = None      # (start, end) of the venue's name when it is read here
@@ -97,10 +98,44 @@ def resolve_level(word_target: str, level: str, anchor: Division | None, self_ok
     return next(d for d in pool if d.code == ranked[0][0])
 
 
+class _Each:
+    """Patterns tried one by one: what :func:`_any_of` gives for patterns it cannot join."""
+
+    def __init__(self, patterns):
+        self.patterns = [re.compile(p) for p in patterns]
+
+    def search(self, *args):
+        return next((m for rx in self.patterns if (m := rx.search(*args))), None)
+
+    def match(self, *args):
+        return next((m for rx in self.patterns if (m := rx.match(*args))), None)
+
+
+def _any_of(patterns):
+    """One pattern that matches where any of ``patterns`` does (one call instead of one per rule), unless
+    they cannot be joined: a group referred back to (\\1) would change its number, a group name could
+    be taken twice."""
+    patterns = list(patterns)
+    if any(re.search(r"\\[1-9]|\(\?P=", p) for p in patterns):
+        return _Each(patterns)
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
+    except re.error:
+        return _Each(patterns)
+
+
 def _scope_patterns(rules) -> dict:
-    """The scope patterns by kind, unanchored (matched at a position)."""
-    return {k: [re.compile(rx.pattern.lstrip("^")) for _r, kind, rx in rules.scope if kind == k]
+    """The scope patterns by kind, unanchored (matched at a position), each kind as one pattern."""
+    return {k: _any_of(rx.pattern.lstrip("^") for _r, kind, rx in rules.scope if kind == k)
             for k in ("spirit", "after", "sameday", "after_sentence")}
+
+
+def _meeting_boilerplate(rules) -> re.Pattern:
+    return _any_of(rx.pattern for _r, kind, rx in rules.boilerplate if kind == "meeting")
+
+
+def _long_level_words(rules) -> tuple[str, ...]:
+    return tuple(w for w in rules.level_words if len(w) > 1)
 
 
 class MeetingReader:
@@ -113,9 +148,9 @@ class MeetingReader:
         self.suffixes = WordHits(rules.pattern("meeting_suffix"), s)
         self.breaker_pat = rules.pattern("meeting_breaker")
         self.level_pat = rules.pattern("level_word")
-        self._long_level_words = tuple(w for w in rules.level_words if len(w) > 1)
+        self._long_level_words = rules.derived(_long_level_words)
         self.organ_pat = rules.pattern("organ")
-        self.boiler = [rx for _r, kind, rx in rules.boilerplate if kind == "meeting"]
+        self.boiler = rules.derived(_meeting_boilerplate)
         self.scope = rules.derived(_scope_patterns)
         self.fallback: list[MeetingMention] = []
 
@@ -159,69 +194,76 @@ class MeetingReader:
 
     def read_sentence(self, sa: int, sb: int, section_div: Division | None, sent_no: int, sec_no: int) -> list[MeetingMention]:
         s, rules = self.s, self.rules
+        follows, n = rules.meeting_follows, len(s)
         out: list[MeetingMention] = []
         floor = sa
         for m in self.suffixes.within(sa, sb):
             se, suffix = m.end(), m.group()
-            need = rules.meeting_follows.get(suffix)
+            need = follows.get(suffix)
             if need is not None and not need.match(s, se):
                 continue
-            if se < len(s) and s[se] in _NOT_END and not s.startswith("上来", se):
+            if se < n and s[se] in _NOT_END and not s.startswith("上来", se):
                 if not (s[se] == "上" and suffix.endswith(("会议", "大会", "会"))):
                     continue
+            ws = m.start()
+            if ws == floor or (s[ws - 1] in _CLAUSE_BREAKS and not s.endswith("（扩大）", 0, ws)):
+                floor = se
+                continue    # the meeting word opens its clause (会议强调): no name, no subject
             # back to the start of the clause; （扩大） does not end one
-            lb = _CLAUSE.run_start(s, m.start(), floor)
+            lb = _CLAUSE.run_start(s, ws, floor)
             while lb > floor and s.endswith("（扩大）", 0, lb):
                 lb = _CLAUSE.run_start(s, lb - 4 if lb - 4 >= floor else lb - 1, floor)
             floor = se
-            if lb == m.start():
-                continue    # the meeting word opens its clause (会议强调): no name, no subject
             # the rightmost breaker splits subject | name
             cut, transmits, subject_end = lb, "no", lb
-            for bm in self.breaker_pat.finditer(s, lb, m.start()):
+            breaker = None
+            for bm in self.breaker_pat.finditer(s, lb, ws):
                 if bm.group() in ("和", "及", "与", "以及") and self._joins_places(bm.start(), bm.end()):
                     continue    # 全省和全州…会议: a list of places, not two clauses
-                cut, subject_end = bm.end(), bm.start()
-                transmits = rules.meeting_breakers[bm.group()][1]
+                breaker = bm
+            if breaker is not None:
+                cut, subject_end = breaker.end(), breaker.start()
+                transmits = rules.meeting_breakers[breaker.group()][1]
             if transmits == "object":    # 通报了…民主生活会, 听取…会议: what the meeting dealt with
                 continue
+            while cut < ws and s[cut] in "、和及与，了的":
+                cut += 1
+            held = s[subject_end:cut] in _HELD
+            if cut == ws and not held:
+                continue    # 出席会议: no name, and no subject that holds it (too vague, below; no fallback)
             subject_div = self._subject(lb, subject_end, section_div)
             if subject_div is False:     # 各县/各区…: several meetings, none named
                 continue
             anchor = subject_div or section_div
-            while cut < m.start() and s[cut] in "、和及与，了的":
-                cut += 1
-            prefixes, name_start = self.prefixes_at(cut, m.start(), anchor, True)
-            # the label keeps an organ with the level character (湖南省委… → 省委…)
-            label_start = name_start
-            if prefixes and prefixes[-1].organ_end:
-                label_start = prefixes[-1].end - 1 if self.loc_at.get(prefixes[-1].start) else prefixes[-1].start
-            label = self.text[label_start:se]
-            ym = YEAR_PREFIX.match(s, label_start)
-            if ym and ym.end() < m.start():
-                label_start = ym.end()
-                label = self.text[label_start:se]
+            prefixes, name_start = self.prefixes_at(cut, ws, anchor, True)
             sid, kind, generic = rules.meeting_suffixes[suffix]
-            core = s[name_start:m.start()]
+            core = s[name_start:ws]
             has_organ = bool(prefixes and prefixes[-1].organ_end)
-            named_by_subject = bool(subject_div) and s[subject_end:cut] in ("召开", "举行", "主持召开", "组织召开")
+            named_by_subject = bool(subject_div) and held
             if (core in _VAGUE_CORE or (generic and len(core) < 2 and not has_organ)
                     or (not generic and not core and not has_organ and not named_by_subject)
                     or (core and _NUMBERED.fullmatch(core) and not has_organ)):
                 # too vague to be a fact of its own; kept in case 会议 speaks and nothing better is found
-                if s[subject_end:cut] in ("召开", "举行", "主持召开", "组织召开") and not any(
-                        x.end == subject_end - 0 for x in out):
+                if held and not any(x.end == subject_end for x in out):
                     self.fallback.append(MeetingMention(
                         start=cut, name_start=cut, end=se, label=self.text[cut:se], kind=kind, suffix_rule=sid,
                         division=subject_div or None, level=subject_div.level if subject_div else None,
                         sentence=sent_no, section=sec_no, prefix_rule="meeting.fallback"))
                 continue
-            if any(rx.search(s[cut:se]) for rx in self.boiler) or _BAD_CORE_START.match(s, name_start, m.start()):
+            if self.boiler.search(s[cut:se]) or _BAD_CORE_START.match(s, name_start, ws):
                 continue
+            # the label keeps an organ with the level character (湖南省委… → 省委…)
+            label_start = name_start
+            if has_organ:
+                label_start = prefixes[-1].end - 1 if self.loc_at.get(prefixes[-1].start) else prefixes[-1].start
+            ym = YEAR_PREFIX.match(s, label_start)
+            if ym and ym.end() < ws:
+                label_start = ym.end()
+            label = self.text[label_start:se]
             relation = None
-            if any(rx.match(s, se) for rx in self.scope["after"]):
+            if self.scope["after"].match(s, se):
                 relation = "after"
-            elif transmits == "yes" or any(rx.match(s, se) for rx in self.scope["spirit"]):
+            elif transmits == "yes" or self.scope["spirit"].match(s, se):
                 relation = "spirit"
             venue = self._venue(se, sb, anchor)
             targets = prefixes or [None]

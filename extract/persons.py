@@ -20,7 +20,7 @@ _NAME_CHAR = re.compile(r"[\u4e00-\u9fff·•]")
 _NAME_RUN = re.compile(r"[\u4e00-\u9fff·•]*")
 _LIST_BEFORE_TITLE = re.compile(r"((?:[\u4e00-\u9fff]{2,4}、)+[\u4e00-\u9fff]{2,4})等")
 _LIST_BREAKS = Breaks("，。；：！？“”（）《》\n ")     # none of these is in a list before a title
-_BAD_NAME_START = tuple("要的和在是们等对就带与及将把从为同并")
+_BAD_NAME_START = frozenset("要的和在是们等对就带与及将把从为同并")
 _NOT_IN_NAME = re.compile("会议|精神|工作|书记|领导|同志|部门|单位|干部|小组|成员|委员|班子|代表|群众|人员")
 
 
@@ -34,6 +34,20 @@ def _title_soon(rules) -> re.Pattern:
     return re.compile(r"[\u4e00-\u9fff]{0,4}?(?:" + rules.pattern("title").pattern + ")")
 
 
+class _Tables:
+    """What the rules give person finding, gathered once per rule set (see :meth:`RuleSet.derived`)."""
+
+    def __init__(self, rules):
+        self.title = rules.pattern("title")
+        self.cue = rules.pattern("person_cue")
+        self.titles = rules.titles
+        self.surnames = rules.surnames
+        self.boiler = tuple(rx for _rid, kind, rx in rules.boilerplate if kind == "person")
+        self.boiler_in_titles = tuple(_boilerplate_in_titles(rules))
+        self.title_soon = _title_soon(rules)
+        self.title_ends: dict[str, bool] = {}     # _ends_with_title by segment: titles repeat
+
+
 class PersonMention:
     __slots__ = ("name", "titles", "start", "end", "title_start", "rule")
 
@@ -44,13 +58,11 @@ class PersonMention:
 
 def find_titled_persons(text: str, s: str, rules) -> list[PersonMention]:
     """Every name introduced by a title, in text order."""
-    title_pat = rules.pattern("title")
-    cue_pat = rules.pattern("person_cue")
-    boiler = [rx for _rid, kind, rx in rules.boilerplate if kind == "person"]
-    boiler_in_text = rules.derived(_boilerplate_in_titles)
+    tables = rules.derived(_Tables)
+    cue_pat, surnames = tables.cue, tables.surnames
     out: list[PersonMention] = []
     taken_until = -1
-    for m in title_pat.finditer(s):
+    for m in tables.title.finditer(s):
         e = m.end()
         if e <= taken_until:
             continue
@@ -61,27 +73,26 @@ def find_titled_persons(text: str, s: str, rules) -> list[PersonMention]:
         if s.startswith("）", e) and "（" in s[max(0, e - 16):e]:
             e += 1                    # 区长（区政府党组书记）李建华
 
-        names = [(a, b) for a, b in _names_after(s, e, cue_pat, rules.surnames)
-                 if plausible_name(s[a:b], rules) and (s[a:b][0] in rules.surnames or s[a:b][:2] in rules.surnames
-                                                       or _STRONG_CUE.match(s, b))]
+        names = [(a, b) for a, b in _names_after(s, e, cue_pat, surnames)
+                 if _plausible(s[a:b], tables) and (s[a] in surnames or s[a:a + 2] in surnames
+                                                    or _STRONG_CUE.match(s, b))]
         if not names:
             continue
-        titles, title_start = _titles_before(s, text, te, rules)
+        titles, title_start = _titles_before(s, text, te, tables)
         if te != e:
-            titles, title_start = _titles_before(s, text, s.rfind("（", 0, te), rules)
+            titles, title_start = _titles_before(s, text, s.rfind("（", 0, te), tables)
             titles = titles + (text[s.rfind("（", 0, te) + 1:te],) if titles else ()
-        if not titles or any(rx.search(t) for t in titles for rx in boiler_in_text):
+        if not titles or _any_search(tables.boiler_in_titles, titles):
             continue        # 习近平总书记视察…: the leader in boilerplate is not an attendee
-        rid = rules.titles.get(m.group(), "person.title")
+        rid = tables.titles.get(m.group(), "person.title")
         for a, b in names:
-            name = text[a:b]
-            if any(rx.search(s[a:b]) for rx in boiler):
+            if _any_search(tables.boiler, (s[a:b],)):
                 continue
-            out.append(PersonMention(name, titles, a, b, title_start, rid))
+            out.append(PersonMention(text[a:b], titles, a, b, title_start, rid))
         taken_until = names[-1][1]
     # 皇甫立新、郑晓军、曾卫东等县领导: names listed before their shared title
     taken = {(p.start, p.end) for p in out}
-    title_soon = rules.derived(_title_soon)
+    title_soon = tables.title_soon
     for m in finditer_near(_LIST_BEFORE_TITLE, s, "等", _LIST_BREAKS):
         rest = s[m.end():m.end() + 8]
         title_m = title_soon.match(rest)
@@ -92,7 +103,7 @@ def find_titled_persons(text: str, s: str, rules) -> list[PersonMention]:
         for piece in m.group(1).split("、"):
             a, b = pos, pos + len(piece)
             pos = b + 1
-            if (a, b) in taken or not plausible_name(piece, rules) or piece[0] not in rules.surnames and piece[:2] not in rules.surnames:
+            if (a, b) in taken or not _plausible(piece, tables) or piece[0] not in surnames and piece[:2] not in surnames:
                 continue
             out.append(PersonMention(text[a:b], (title,), a, b, a, "person.list_before_title"))
     out.sort(key=lambda p: p.start)
@@ -105,12 +116,10 @@ def _names_after(s: str, e: int, cue_pat, surnames=frozenset()) -> list[tuple[in
     pos = e
     while True:
         found = None
-        if not _NAME_CHAR.match(s, pos) or s[pos] in "·•":
+        if not _NAME_CHAR.match(s, pos) or s[pos] in "·•" or s[pos] in _BAD_NAME_START:
             break
         # no cue within reach: no name here (saves trying every length)
         if not cue_pat.search(s, pos + 2, pos + 13) and not s.startswith("，", pos + 2) and "，" not in s[pos + 2:pos + 4]:
-            break
-        if s[pos] in _BAD_NAME_START:
             break
         run = _NAME_RUN.match(s, pos).end() - pos
         for k in range(2, min(run, 12) + 1):
@@ -131,9 +140,17 @@ def _names_after(s: str, e: int, cue_pat, surnames=frozenset()) -> list[tuple[in
     return out
 
 
-def _titles_before(s: str, text: str, e: int, rules) -> tuple[tuple[str, ...], int]:
+def _any_search(patterns, texts) -> bool:
+    for t in texts:
+        for rx in patterns:
+            if rx.search(t):
+                return True
+    return False
+
+
+def _titles_before(s: str, text: str, e: int, tables: _Tables) -> tuple[tuple[str, ...], int]:
     """Titles written before the name: the clause's run of titles joined by 、."""
-    title_pat = rules.pattern("title")
+    title_ends = tables.title_ends
     titles = []
     end = e
     start_all = e
@@ -144,7 +161,14 @@ def _titles_before(s: str, text: str, e: int, rules) -> tuple[tuple[str, ...], i
         if jm:
             a += jm.end()
             seg = s[a:end]
-        if not seg or len(seg) > 24 or not title_pat.search(seg) or not _ends_with_title(seg, title_pat):
+        if not seg or len(seg) > 24:
+            break
+        ends = title_ends.get(seg)
+        if ends is None:
+            if len(title_ends) > 10_000:
+                title_ends.clear()
+            ends = title_ends[seg] = _ends_with_title(seg, tables.title)
+        if not ends:
             break
         titles.append(text[a:end])
         start_all = a
@@ -162,13 +186,17 @@ def _ends_with_title(seg: str, title_pat) -> bool:
 def plausible_name(name: str, rules) -> bool:
     """A personal name: two or three characters after a known surname, four to seven characters, or a
     transliterated name with a middle dot (艾尔肯·吐尼亚孜)."""
+    return _plausible(name, rules.derived(_Tables))
+
+
+def _plausible(name: str, tables: _Tables) -> bool:
     dotted = "·" in name or "•" in name
     if not 2 <= len(name) <= (12 if dotted else 7) or name[0] in _BAD_NAME_START or name[-1] in "·•":
         return False
     if _NOT_IN_NAME.search(name):
         return False
-    if rules.pattern("title").search(name):
+    if tables.title.search(name):
         return False
-    if name[:2] in rules.surnames:
+    if name[:2] in tables.surnames:
         return True
-    return name[0] in rules.surnames and len(name) <= 4 or len(name) >= 4 and name[0] not in "抓推做加落会要"
+    return name[0] in tables.surnames and len(name) <= 4 or len(name) >= 4 and name[0] not in "抓推做加落会要"

@@ -15,7 +15,7 @@ True
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from .facts import Campaign, Extraction, Formulation, Locality, Meeting, Person, Span, Statement
@@ -28,6 +28,7 @@ from .ruleset import RuleSet
 from .statements import find_statements
 from .text import paragraphs, sentences, shadow
 
+_PUBLISHED = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _YEAR = re.compile(r"(\d\d{3})年")     # (not \d{4}: starting with one digit lets a search skip the rest quickly)
 # what a heading line may hold besides its place names: a leading number, brackets, marks, colons, spaces
 _HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|[0-9]+[、.．]|（[一二三四五六七八九十0-9]+）)")
@@ -71,8 +72,11 @@ class _Reader:
         self.loc_at = {loc.span.start: loc for loc in locs}
         self.doc_divs = [loc.division for loc in locs]
         self.sections = self._sections(locs)
-        starts = [sec.start for sec in self.sections]
-        self._section_of = [max(bisect_right(starts, pi) - 1, 0) for pi in range(len(self.paras))]
+        # the section of each paragraph: sections run in order, each up to the next one's start
+        section_of = [0] * len(self.paras)
+        for n, sec in enumerate(self.sections[1:], 1):
+            section_of[sec.start:] = [n] * (len(section_of) - sec.start)
+        self._section_of = section_of
         persons = find_titled_persons(text, s, self.rules)
         meetings, mention_of = self._meetings(persons)
         locs = self._add_venues(locs)
@@ -98,8 +102,7 @@ class _Reader:
                 continue
             ls = by_para.get(pi, [])
             # 肥城市 / 东营市河口区 / 【肥城市】 / 一、肥城市： alone on a line
-            if ls and len(ls) <= 3 and _bare_heading(s[p.start:p.end]) == "".join(
-                    self.s[l.span.start:l.span.end] for l in ls):
+            if ls and len(ls) <= 3 and self._places_alone(p, ls):
                 headings.append((pi, ls[-1].division))
                 continue
             # a brief that starts with its bracketed headline: 【岸堤镇召开一季度安全生产工作会议】3月13日，…
@@ -118,6 +121,15 @@ class _Reader:
             out = [Section(0, len(self.paras), article, False)]
         return out
 
+    def _places_alone(self, p, ls) -> bool:
+        """Whether paragraph ``p`` writes the places ``ls`` and nothing else but a number and decoration."""
+        s = self.s
+        names = "".join(s[l.span.start:l.span.end] for l in ls)
+        last = s[p.end - 1]
+        if last != names[-1] and not _HEADING_DECOR.match(last):
+            return False    # (as most lines do, it ends in something else: no need to read it all)
+        return _bare_heading(s[p.start:p.end]) == names
+
     def _article_locality(self, locs):
         if not locs:
             return None
@@ -132,26 +144,34 @@ class _Reader:
 
     def section_of_offset(self, off: int) -> int:
         pi = bisect_right(self._para_starts, off) - 1
-        return self.section_of_para(pi) if pi >= 0 else 0
+        return self._section_of[pi] if pi >= 0 else 0
 
     # ------------------------------------------------------------------ meetings
     def _meetings(self, persons):
         reader = MeetingReader(self.text, self.s, self.rules, self.gaz, self.loc_at, self.doc_divs)
         all_mentions: list[MeetingMention] = []
         prev_sentence_date = None
-        # anchor on the meeting words: only sentences that contain one are read
-        hits = reader.suffixes.starts
-        for n, (pi, seg) in enumerate(self.sents):
-            k = bisect_left(hits, seg.start)
-            if k == len(hits) or hits[k] >= seg.end:
-                prev_sentence_date = None
+        # anchor on the meeting words: only the sentences that contain one are read
+        sent_ends = [seg.end for _pi, seg in self.sents]
+        last = -1
+        for h in reader.suffixes.starts:
+            n = bisect_right(sent_ends, h)
+            if n == last or n == len(sent_ends) or self.sents[n][1].start > h:
                 continue
+            if n != last + 1:
+                prev_sentence_date = None    # (a date carries over from the sentence just before only)
+            last = n
+            pi, seg = self.sents[n]
             sec_no = self.section_of_para(pi)
             sec = self.sections[sec_no]
             ms = reader.read_sentence(seg.start, seg.end, sec.division, n, sec_no)
-            for mm in ms:
-                mm.role = self._role(mm, sec)
-            ms = [mm for mm in ms if mm.role]
+            if ms:
+                for mm in ms:
+                    mm.role = self._role(mm, sec)
+                ms = [mm for mm in ms if mm.role]
+            if not ms:      # (most sentences: a meeting word, but no meeting of their own)
+                prev_sentence_date = None
+                continue
             self._dates(ms, seg, prev_sentence_date)
             dated = [mm.date for mm in ms if mm.date]
             prev_sentence_date = dated[-1] if dated else None
@@ -163,7 +183,7 @@ class _Reader:
                     mm.date = rep.date
         self._venues = [(x.venue_span[0], x.venue_span[1], x.venue) for x in all_mentions if x.venue_span]
         # a section whose 会议 speaks but whose meeting has no name of its own: its generic mention
-        speaking = self._sections_where_meeting_speaks()
+        speaking = self._sections_where_meeting_speaks() if reader.fallback else set()
         have = {mm.section for mm in all_mentions if mm.role == "reported"}
         for fb in reader.fallback:
             if fb.section in speaking and fb.section not in have and (self.roundup or not have) and not (
@@ -179,6 +199,7 @@ class _Reader:
                 all_mentions.append(fb)
                 have.add(fb.section)
         all_mentions.sort(key=lambda m: m.start)
+        self._meeting_marks = None      # (for meeting_for, once the reported meetings are known)
         meetings = self._merge(all_mentions, persons)
         return meetings, None
 
@@ -189,6 +210,8 @@ class _Reader:
 
     def _add_venues(self, locs):
         """Venues named without their suffix (在郑州召开) are localities read here."""
+        if not self._venues:
+            return locs     # (in text order already)
         have = {(l.span.start, l.span.end) for l in locs}
         extra = []
         for a, b, div in self._venues:
@@ -294,7 +317,7 @@ class _Reader:
     def _merge(self, mentions: list[MeetingMention], persons) -> list[Meeting]:
         groups: list[list[MeetingMention]] = []
         index: dict = {}
-        date_of = {id(mm): self._date_value(mm.date) for mm in mentions}
+        date_of = {id(mm): self._date_value(mm.date) if mm.date else None for mm in mentions}
         for mm in mentions:
             where = mm.division.code if mm.division else f"level:{mm.level or ''}"
             date = date_of[id(mm)]
@@ -421,10 +444,29 @@ class _Reader:
 
     def meeting_for(self, off: int) -> str | None:
         """The id of the reported meeting whose part of the text holds ``off``."""
-        gid = self.reported_in_section(self.section_of_offset(off), off)
-        if gid is None and not self.roundup:
-            gid = self._any_reported
-        return gid
+        if self._meeting_marks is None:
+            self._meeting_marks = self._reported_marks()
+        offsets, gids = self._meeting_marks
+        return gids[bisect_right(offsets, off) - 1]
+
+    def _reported_marks(self) -> tuple[list, list]:
+        """Where :meth:`meeting_for`'s answer changes, and what it is from there on: at each section's
+        first paragraph, then at each mention of a reported meeting in the section, as
+        ``reported_in_section(section, off)`` (or the article's first reported meeting) gives it."""
+        offsets, gids = [], []
+
+        def mark(off, gid):
+            offsets.append(off)
+            gids.append(self._any_reported if gid is None and not self.roundup else gid)
+
+        for pi, sec_no in enumerate(self._section_of or [0]):
+            if pi and sec_no == self._section_of[pi - 1]:
+                continue
+            cands, starts = self._reported_by_sec.get(sec_no, ((), ()))
+            mark(self._para_starts[pi] if pi else -1, cands[0][1] if cands else None)
+            for start, gid in cands:
+                mark(start, gid)
+        return offsets, gids
 
     # ------------------------------------------------------------------ persons, statements
     def _person_key(self, name: str, off: int) -> str:
@@ -433,14 +475,14 @@ class _Reader:
         return f"{where}|{name}"
 
     def _persons(self, persons) -> list[Person]:
-        return [Person(key=self._person_key(p.name, p.start), name=p.name, titles=p.titles,
-                       span=Span(p.start, p.end, self.text[p.start:p.end], p.rule))
+        return [Person(self._person_key(p.name, p.start), p.name, p.titles,
+                       Span(p.start, p.end, self.text[p.start:p.end], p.rule))
                 for p in persons]
 
     def _statements(self, persons) -> list[Statement]:
-        names = [p.name for p in persons]
-        found = find_statements(self.s, self.rules, self.paras, [self.s[p.start:p.end] for p in persons])
-        name_of = {self.s[p.start:p.end]: p.name for p in persons}
+        s = self.s
+        found = find_statements(s, self.rules, self.paras, [s[p.start:p.end] for p in persons])
+        name_of = {s[p.start:p.end]: p.name for p in persons}
         keys_of: dict[str, dict] = {}     # name -> the keys of its persons, in text order
         for p in persons:
             keys_of.setdefault(p.name, {})[self._person_key(p.name, p.start)] = None
@@ -460,16 +502,15 @@ class _Reader:
                 if not name:
                     continue
                 # the person as a fact: named in this section, else wherever the article names them
-                keys = list(keys_of.get(name, ()))
-                here = self._person_key(name, st.start)
+                keys = keys_of.get(name)
                 if not keys:
                     continue
-                speaker_person = here if here in keys else keys[0]
+                here = self._person_key(name, st.start)
+                speaker_person = here if here in keys else next(iter(keys))
             verb = st.verb
             out.append(Statement(id=f"s{n + 1}", verb=verb, speaker_meeting=speaker_meeting,
                                  speaker_person=speaker_person, meeting=meeting,
                                  span=Span(st.start, st.end, self.text[st.start:st.end], st.rule)))
-        del names
         return out
 
     def _last_named(self, off: int, persons):
@@ -520,14 +561,16 @@ class _Reader:
 
     def _campaigns(self, meetings) -> list[Campaign]:
         pat = self.rules.pattern("campaign")
+        s, text, rule_of = self.s, self.text, self.rules.campaigns
         out = []
         for m in meetings:
-            a = m.span.start + (m.span.quote.find(m.name) if m.name in m.span.quote else 0)
-            cm = pat.search(self.s, a, m.span.end)
+            span = m.span
+            # from the name on (the place and level words before it name no campaign)
+            cm = pat.search(s, span.start + max(span.quote.find(m.name), 0), span.end)
             if cm:
-                label = self.text[cm.start():cm.end()]
-                out.append(Campaign(key=self.s[cm.start():cm.end()], label=label,
-                                    span=Span(cm.start(), cm.end(), label, self.rules.campaigns[cm.group()])))
+                a, b = cm.span()
+                label = text[a:b]
+                out.append(Campaign(s[a:b], label, Span(a, b, label, rule_of[cm.group()])))
         return out
 
 
@@ -542,7 +585,7 @@ def _rank(level: str) -> int:
 def _parse_date(published):
     if not published:
         return None
-    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", published)
+    m = _PUBLISHED.match(published)
     return (int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
 
 

@@ -16,7 +16,7 @@ True
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_left
 from typing import NamedTuple
 
 from .script import to_simplified
@@ -28,12 +28,18 @@ SENTENCE_END = "。！？；"
 _SENTENCE_ENDING = re.compile(f"[{SENTENCE_END}][{SENTENCE_END}]*[”’」』）)]*")
 
 
-_PUNCT_RX = re.compile("[" + "".join(re.escape(chr(c)) for c in _PUNCT) + "]")
+_PUNCT_PAIRS = tuple((chr(c), r) for c, r in _PUNCT.items() if chr(c) != r)
+# shadow() replaces one kind at a time: that gives the same text only if no replacement is replaced again
+assert not {r for _c, r in _PUNCT_PAIRS} & {c for c, _r in _PUNCT_PAIRS}
 
 
 def shadow(text: str) -> str:
     """Simplified, punctuation-normalised copy of ``text`` with the same length."""
-    out = _PUNCT_RX.sub(lambda m: _PUNCT[ord(m.group())], to_simplified(text))
+    out = to_simplified(text)
+    # one C-speed scan per character kind (a text holds few of them) rather than a call per match
+    for ch, replacement in _PUNCT_PAIRS:
+        if ch in out:
+            out = out.replace(ch, replacement)
     assert len(out) == len(text)
     return out
 
@@ -122,15 +128,16 @@ def sentences(s: str, paras: list[Segment]) -> list[tuple[int, Segment]]:
     """The sentences of the paragraphs ``paras`` of ``s``, each with the index of its paragraph; split
     after 。！？； (closing quotes stay with their sentence)."""
     ends = [m.end() for m in _SENTENCE_ENDING.finditer(s)]     # (none runs across a line's end)
+    ends.append(len(s) + 1)     # (past every paragraph: the scans below stop on it)
     out = []
     k = 0
-    for pi, p in enumerate(paras):
-        a = p.start
-        k = bisect_right(ends, a, k)
-        while k < len(ends) and ends[k] <= p.end:
+    for pi, (a, e) in enumerate(paras):
+        while ends[k] <= a:
+            k += 1
+        while ends[k] <= e:
             out.append((pi, Segment(a, ends[k])))
             a = ends[k]
             k += 1
-        if a < p.end and not s[a:p.end].isspace():    # (the others end with 。 or the like)
-            out.append((pi, Segment(a, p.end)))
+        if a < e and not s[a:e].isspace():    # (the others end with 。 or the like)
+            out.append((pi, Segment(a, e)))
     return out
