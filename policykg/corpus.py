@@ -653,8 +653,7 @@ class _Build:
 
     # -- merging
     def merge(self) -> None:
-        from .graph.merge import read_counted
-        from .graph.turtle_lines import BNodeIndex
+        from concurrent.futures import ThreadPoolExecutor
         t = time.perf_counter()
         result, out = self.result, self.out
         present = {e.source for e in self.entries if e is not None}
@@ -666,6 +665,7 @@ class _Build:
         self.docs = [e for e in self.entries if e is not None]
         if not self.full and (result.built + result.removed) > self.FULL_REBUILD * max(1, len(self.docs)):
             # so much changed that rewriting everything in partitions is faster than splicing
+            # (before graph.nq is assembled: that may rename the fragments read here)
             self.full = True
             self.delta = None
             self.parts = self._partitions()
@@ -673,6 +673,39 @@ class _Build:
             for lines in self._document_lines(self.docs):
                 self.parts.add(lines)
                 self._feed_lines(lines)
+        # graph.nq is copied together from the old one and the new fragments by the kernel
+        # (copy_file_range releases the GIL) while this thread merges
+        self.new_nq = self.tmp / "graph.nq"
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-nquads") as copier:
+            nquads = copier.submit(_assemble_nquads, self.docs, self.old_nq, self.frag_path, self.new_nq)
+            self._merge_graph()
+            self.timings["merge"] = time.perf_counter() - t
+            t = time.perf_counter()
+            self.manifest_docs = nquads.result()
+        result.documents = len(self.docs)
+        result.quads = sum(e.quads for e in self.docs)
+        self.timings["nquads"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        store_dir = out / "store"
+        if self.feeder is not None:
+            self.feeder.close()
+            self.feeder = None
+        elif self.store and self.full:      # nothing was fed: one job, or an empty corpus
+            _update_store(store_dir, self.state / DIRTY, incremental=False, changes={},
+                          pieces=self.plain_pieces, bnodes=self.bnodes)
+        elif self.store:
+            incremental = (self.old is not None and self.old.get("store", False) and store_dir.is_dir()
+                           and not (self.state / DIRTY).exists())
+            _update_store(store_dir, self.state / DIRTY, incremental=incremental, changes=self.changes,
+                          pieces=None, bnodes=self.bnodes, turtle=self.new_ttl)
+        self.timings["store"] = time.perf_counter() - t
+
+    def _merge_graph(self) -> None:
+        """The merged graph's files (Turtle, counts, blank nodes) from the old ones and the documents' lines."""
+        from .graph.merge import read_counted
+        from .graph.turtle_lines import BNodeIndex
+        result = self.result
         # the previous triples of documents changed or gone
         if self.removed and self.old_nq is not None:
             for lines in self._blocks_of(self.old_nq, [(p["offset"], p["length"]) for p in self.removed]):
@@ -698,32 +731,9 @@ class _Build:
             result.triples = self._write_partitions()
         else:
             result.triples = self._splice(before)
-        self.timings["merge"] = time.perf_counter() - t
-
         if self.executor is not None:
             self.executor.close()
             self.executor = None
-        t = time.perf_counter()
-        self.new_nq = self.tmp / "graph.nq"
-        self.manifest_docs = _assemble_nquads(self.docs, self.old_nq, self.frag_path, self.new_nq)
-        result.documents = len(self.docs)
-        result.quads = sum(e.quads for e in self.docs)
-        self.timings["nquads"] = time.perf_counter() - t
-
-        t = time.perf_counter()
-        store_dir = out / "store"
-        if self.feeder is not None:
-            self.feeder.close()
-            self.feeder = None
-        elif self.store and self.full:      # nothing was fed: one job, or an empty corpus
-            _update_store(store_dir, self.state / DIRTY, incremental=False, changes={},
-                          pieces=self.plain_pieces, bnodes=self.bnodes)
-        elif self.store:
-            incremental = (self.old is not None and self.old.get("store", False) and store_dir.is_dir()
-                           and not (self.state / DIRTY).exists())
-            _update_store(store_dir, self.state / DIRTY, incremental=incremental, changes=self.changes,
-                          pieces=None, bnodes=self.bnodes, turtle=self.new_ttl)
-        self.timings["store"] = time.perf_counter() - t
 
     def _partitions(self):
         from .graph.merge import Partitions
