@@ -423,7 +423,7 @@ def apply_delta(old_shared, old_turtle, new_shared, new_turtle, groups: Iterable
                     shared = S.take(key)
                     T.copy_until(key, term(s).encode() + b" ")
                     old = T.take(key)
-                    counts = _old_counts(s, old, shared, before)
+                    counts = _old_counts(s, old, shared, before, fmt)
                     n_before = len(counts)
                     for line, n in delta:
                         c = counts.get(line, 0) + n
@@ -452,12 +452,12 @@ def apply_delta(old_shared, old_turtle, new_shared, new_turtle, groups: Iterable
     return {"triples": triples, "changed_subjects": n_changed}
 
 
-def _old_counts(subject: str, block: bytes, shared: bytes, before: BNodeIndex) -> dict[str, int]:
+def _old_counts(subject: str, block: bytes, shared: bytes, before: BNodeIndex, fmt: Formatter) -> dict[str, int]:
     """The lines of ``subject`` in the old graph with their counts: its block's lines, its lines
     with blank nodes, and the counts above one from the counts file."""
     counts: dict[str, int] = {}
     if block:
-        counts = dict.fromkeys(parse_block(block.decode("utf-8"))[1], 1)
+        counts = dict.fromkeys(parse_block(block.decode("utf-8"), fmt)[1], 1)
     for line in before.lines_of(subject):
         counts[line] = before.counts[line]
     if shared:

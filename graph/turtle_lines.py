@@ -26,7 +26,7 @@ from ..ontology.namespace import PREFIXES
 from .nquads import is_bnode_line, split_line, unescape_string
 
 __all__ = ["header", "turtle_from_lines", "iter_blocks", "BNodeIndex", "Formatter",
-           "expand_subject", "expand_term", "parse_block", "subject_key", "line_key", "sort_lines"]
+           "expand_subject", "expand_term", "parse_block", "subject_key", "sort_lines"]
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 RDF_FIRST = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#first>"
@@ -111,11 +111,6 @@ def subject_key(token: str) -> str:
     ['<a:s10>', '<a:s1>', '_:b']
     """
     return token + " "
-
-
-def line_key(line: str) -> str:
-    """Sort key of an N-Triples line in block order: the line itself (see :func:`subject_key`)."""
-    return line
 
 
 def sort_lines(lines: Iterable[str]) -> list[str]:
@@ -266,6 +261,12 @@ class Formatter:
     def iri(self, tok: str) -> str:
         return _iri_term(tok)
 
+    def known_terms(self) -> dict[str, str]:
+        """The formatter's memory of terms (N-Triples → Turtle), for a reader of its output to add to."""
+        if len(self._terms) >= self.CACHE:
+            self._terms.clear()
+        return self._terms
+
     def term(self, tok: str) -> str:
         t = self._terms.get(tok)
         if t is not None:
@@ -365,7 +366,7 @@ class Formatter:
 
 
 def iter_blocks(lines: Iterable[str], bnodes: BNodeIndex) -> Iterator[str]:
-    """The Turtle blocks of a deduplicated stream of N-Triples lines in :func:`line_key` order."""
+    """The Turtle blocks of a sorted, deduplicated stream of N-Triples lines."""
     return Formatter(bnodes).blocks(lines)
 
 
@@ -411,11 +412,13 @@ def expand_term(token: str) -> str:
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"(?:@[A-Za-z0-9-]+|\^\^\S+)?|\S+')
 
 
-def parse_block(text: str) -> tuple[str, list[str]]:
+def parse_block(text: str, fmt: "Formatter | None" = None) -> tuple[str, list[str]]:
     """The subject token and the N-Triples lines of one block that :meth:`Formatter.block` wrote.
 
     An object written inline as a list (``( … )``) is left out: the line that points to the list
-    and the list's own lines hold blank nodes, which a :class:`BNodeIndex` knows.
+    and the list's own lines hold blank nodes, which a :class:`BNodeIndex` knows. With a
+    formatter, the terms read are given to it, so that writing the block again does not
+    format them again.
 
     >>> s, lines = parse_block('pkl:1 a pk:Locality ;\\n    pk:count 2 , 3 ;\\n    pk:item ( pki:a pki:b ) .\\n')
     >>> [line.split()[2] for line in lines]
@@ -423,6 +426,7 @@ def parse_block(text: str) -> tuple[str, list[str]]:
     """
     toks = _TOKEN.findall(text)
     s = expand_subject(toks[0])
+    known = fmt.known_terms() if fmt is not None else None
     lines = []
     i, n = 1, len(toks)
     while i < n:
@@ -437,7 +441,10 @@ def parse_block(text: str) -> tuple[str, list[str]]:
                     i += 1
                     depth += (toks[i] == "(") - (toks[i] == ")")
             else:
-                lines.append(head + expand_term(t) + " .")
+                o = expand_term(t)
+                lines.append(head + o + " .")
+                if known is not None:
+                    known[o] = t
             sep = toks[i + 1]
             i += 2
             if sep != ",":
