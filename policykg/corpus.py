@@ -25,9 +25,9 @@ each article in worker processes (or on a Dask cluster) and writes into ``OUTDIR
 
 Workers only extract and turn facts into sorted N-Triples lines
 (:func:`policykg.graph.nquads.document_lines`); the main process never builds an rdflib
-graph. A clean build routes the lines into key ranges on disk while documents arrive, loads
-the store in a thread meanwhile, then sorts and formats the ranges in parallel
-(:class:`policykg.graph.merge.Partitions`); an incremental build splices its changes into the
+graph. A clean build routes the lines into key ranges on disk while documents arrive, then
+sorts and formats the ranges in parallel (:class:`policykg.graph.merge.Partitions`) and loads
+the store with each range's distinct triples as it is done; an incremental build splices its changes into the
 previous files (:func:`policykg.graph.merge.apply_delta`), or rewrites them in ranges when a
 quarter of the documents or more changed. Internal state lives in ``OUTDIR/.policykg``: the
 triples that more than one document asserts, with how many do (``counts.tsv``; every other
@@ -61,6 +61,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterator
 
 from .extract.errors import PolicyKGError
 from .graph.nquads import is_bnode_line
@@ -97,16 +98,14 @@ def graph_iri(source: str) -> str:
 
 # ----------------------------------------------------------------------------- worker side
 
-def build_batch(units, published: str | None = None, bounds: list[str] | None = None,
-                plain: bool = True) -> list[dict]:
+def build_batch(units, published: str | None = None, bounds: list[str] | None = None) -> list[dict]:
     """Extract a batch of units and turn each into sorted N-Triples lines (runs in a worker).
 
     Returns one dict per unit: ``{"source", "digest", "id", "quads", "nquads", "lines" or
     "parts", "bnodes", "report"}``, or ``{"source", "digest", "failure": (source, error, kind)}``.
     ``nquads`` is the document's named graph as N-Quads (UTF-8); with the key ``bounds`` of
     a clean build's partitions, the lines come already routed (``parts``: ``[(partition,
-    N-Triples bytes), …]``, see :func:`policykg.graph.merge.route`) with, when ``plain``, the
-    N-Triples without blank nodes that the store loads (``plain``), else as ``lines``. The
+    N-Triples bytes), …]``, see :func:`policykg.graph.merge.route`), else as ``lines``. The
     work a worker can do is done here, not in the process that merges. Nothing in it is an
     rdflib object.
     """
@@ -143,8 +142,6 @@ def build_batch(units, published: str | None = None, bounds: list[str] | None = 
             item["lines"] = lines
         else:
             item["parts"] = route(lines, bounds)
-            if plain:
-                item["plain"] = _plain_ntriples(lines)
         out.append(item)
     return out
 
@@ -272,11 +269,6 @@ class _Lock:
 
 # ----------------------------------------------------------------------------- executors
 
-def _plain_ntriples(lines: list[str]) -> bytes:
-    """The lines without a blank node, as N-Triples (UTF-8): what the store loads in bulk."""
-    return "".join([line + "\n" for line in lines if "_:" not in line or not is_bnode_line(line)]).encode("utf-8")
-
-
 def _default_jobs() -> int:
     try:
         return max(1, len(os.sched_getaffinity(0)))
@@ -289,16 +281,16 @@ class _Serial:
         self.published = published
         self.pending = []
 
-    def submit(self, batch, bounds=None, plain=True):
-        self.pending.append((batch, bounds, plain))
+    def submit(self, batch, bounds=None):
+        self.pending.append((batch, bounds))
 
     def results(self, block: bool):
         while self.pending:
-            batch, bounds, plain = self.pending.pop(0)
-            yield build_batch(batch, self.published, bounds, plain)
+            batch, bounds = self.pending.pop(0)
+            yield build_batch(batch, self.published, bounds)
 
-    def map(self, fn, tasks: list) -> list:
-        return [fn(t) for t in tasks]
+    def map(self, fn, tasks: list) -> Iterator:
+        return (fn(t) for t in tasks)
 
     def close(self):
         pass
@@ -316,8 +308,8 @@ class _Pool:
         self.limit = jobs * 4
         self.futures = set()
 
-    def submit(self, batch, bounds=None, plain=True):
-        self.futures.add(self.ex.submit(build_batch, batch, self.published, bounds, plain))
+    def submit(self, batch, bounds=None):
+        self.futures.add(self.ex.submit(build_batch, batch, self.published, bounds))
 
     def results(self, block: bool):
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -326,11 +318,12 @@ class _Pool:
             for f in done:
                 yield f.result()
 
-    def map(self, fn, tasks: list) -> list:
-        """``fn`` over ``tasks`` in these workers (forked before any thread of this process started)."""
+    def map(self, fn, tasks: list) -> Iterator:
+        """``fn`` over ``tasks`` in these workers (forked before any thread of this process started),
+        results in order as they come."""
         if len(tasks) <= 1:
-            return [fn(t) for t in tasks]
-        return list(self.ex.map(fn, tasks, chunksize=1))
+            return (fn(t) for t in tasks)
+        return self.ex.map(fn, tasks, chunksize=1)
 
     def close(self):
         self.ex.shutdown(wait=True, cancel_futures=True)
@@ -362,9 +355,9 @@ class _Dask:
         self.futures = []
         self.seq = 0
 
-    def submit(self, batch, bounds=None, plain=True):
+    def submit(self, batch, bounds=None):
         self.seq += 1
-        self.futures.append(self.client.submit(build_batch, batch, self.published, bounds, plain, pure=False,
+        self.futures.append(self.client.submit(build_batch, batch, self.published, bounds, pure=False,
                                                key=f"policykg-batch-{os.getpid()}-{self.seq}"))
 
     def results(self, block: bool):
@@ -376,7 +369,7 @@ class _Dask:
                 yield f.result()
                 f.release()
 
-    def map(self, fn, tasks: list) -> list:
+    def map(self, fn, tasks: list) -> Iterator:
         """Local work on local files (the partitions): worker processes of this machine."""
         return _run_tasks(fn, tasks, self.local_jobs)
 
@@ -508,7 +501,6 @@ class _Build:
         self.full = old is None                   # outputs rebuilt in partitions (else: spliced)
         self.parts = self._partitions() if self.full else None
         self.delta = None if self.full else DeltaSorter(self.tmp / "runs", limit=sort_limit)
-        self.feeder = None                         # loads the store while documents arrive (full builds)
         self.bnode_delta: dict[str, int] = {}
         self.entries: list = []
         self.slot_of: dict[str, int] = {}
@@ -523,7 +515,6 @@ class _Build:
         self.executor = None
         self.bar = _Progress(progress)
         self.changes: dict = {}
-        self.plain_pieces: list[Path] = []
 
     # -- reading and extracting
     def read(self, items, Unit) -> None:
@@ -591,7 +582,7 @@ class _Build:
                 self.executor = _Pool(self.jobs, self.published)
             else:
                 self.executor = _Serial(self.published)
-        self.executor.submit(batch, self.parts.bounds if self.full else None, self._feeds())
+        self.executor.submit(batch, self.parts.bounds if self.full else None)
         self.bar.start()
         self._take(self.executor.results(block=False))
 
@@ -619,37 +610,12 @@ class _Build:
             self.delta.add(r["lines"], 1)
         elif "parts" in r:
             self.parts.add_routed(r["parts"], n)
-            self._feed(r.get("plain", b""), r["bnodes"])
         else:
             self.parts.add(r["lines"])
-            self._feed_lines(r["lines"], r["bnodes"])
         for line in r["bnodes"]:
             self.bnode_delta[line] = self.bnode_delta.get(line, 0) + 1
         self.result.built += 1
         self.bar.advance(1, 0)
-
-    def _feeds(self) -> bool:
-        """Whether the store is loaded while documents arrive (see :meth:`_feed`)."""
-        return bool(self.store) and self.jobs != 1
-
-    def _feed(self, plain: bytes, bnodes: list[str]) -> None:
-        """Send a document's triples to the store loader, which runs beside the workers: ``plain``,
-        the N-Triples without blank nodes, and the lines with one.
-
-        With one job there is nothing to run beside: the store is loaded at the end from the
-        merged lines, fewer than the documents' lines together.
-        """
-        if not self._feeds() or not (plain or bnodes):
-            return
-        if self.feeder is None:
-            self.feeder = _StoreFeeder(self.out / "store", self.state / DIRTY)
-        self.feeder.add(plain, bnodes)
-
-    def _feed_lines(self, lines: list[str], bnodes: list[str] | None = None) -> None:
-        if self._feeds() and lines:
-            if bnodes is None:
-                bnodes = [line for line in lines if "_:" in line and is_bnode_line(line)]
-            self._feed(_plain_ntriples(lines), bnodes)
 
     # -- merging
     def merge(self) -> None:
@@ -669,10 +635,8 @@ class _Build:
             self.full = True
             self.delta = None
             self.parts = self._partitions()
-            self.feeder = None
             for lines in self._document_lines(self.docs):
                 self.parts.add(lines)
-                self._feed_lines(lines)
         # graph.nq is copied together from the old one and the new fragments by the kernel
         # (copy_file_range releases the GIL) while this thread merges
         self.new_nq = self.tmp / "graph.nq"
@@ -688,17 +652,11 @@ class _Build:
 
         t = time.perf_counter()
         store_dir = out / "store"
-        if self.feeder is not None:
-            self.feeder.close()
-            self.feeder = None
-        elif self.store and self.full:      # nothing was fed: one job, or an empty corpus
-            _update_store(store_dir, self.state / DIRTY, incremental=False, changes={},
-                          pieces=self.plain_pieces, bnodes=self.bnodes)
-        elif self.store:
+        if self.store and not self.full:     # a full build loaded it with the partitions
             incremental = (self.old is not None and self.old.get("store", False) and store_dir.is_dir()
                            and not (self.state / DIRTY).exists())
             _update_store(store_dir, self.state / DIRTY, incremental=incremental, changes=self.changes,
-                          pieces=None, bnodes=self.bnodes, turtle=self.new_ttl)
+                          bnodes=self.bnodes, turtle=self.new_ttl)
         self.timings["store"] = time.perf_counter() - t
 
     def _merge_graph(self) -> None:
@@ -761,21 +719,28 @@ class _Build:
         from .graph.turtle_lines import header
         parts = self.parts.close()
         bnodes_path = self.tmp / BNODES if self.bnodes.counts else None
-        # with no store loaded while documents arrived, the store is loaded from the partitions' lines
-        plain = bool(self.store) and self.feeder is None
+        # the store is loaded from each partition's distinct lines as they come, while the
+        # workers format the next partitions
+        loader = _StoreLoader(self.out / "store", self.state / DIRTY) if self.store else None
         tasks = [(part, bnodes_path, self.tmp / f"piece-{i:04d}.tsv", self.tmp / f"piece-{i:04d}.ttl",
-                  self.tmp / f"piece-{i:04d}.nt" if plain else None)
+                  self.tmp / f"piece-{i:04d}.nt" if loader is not None else None)
                  for i, part in enumerate(parts)]
         if self.executor is None or len(tasks) <= 1:
-            counts = [_write_partition_task(t) for t in tasks]
+            done = (_write_partition_task(t) for t in tasks)
         else:
-            counts = self.executor.map(_write_partition_task, tasks)
+            done = self.executor.map(_write_partition_task, tasks)
+        counts = []
+        for task, n in zip(tasks, done):
+            counts.append(n)
+            if loader is not None:
+                loader.add_file(task[4])
+        if loader is not None:
+            loader.close(self.bnodes)
         concatenate([t[2] for t in tasks], self.new_counts)
         concatenate([t[3] for t in tasks], self.new_ttl, head=header().encode("utf-8"))
         for t in tasks:
             t[2].unlink(missing_ok=True)
             t[3].unlink(missing_ok=True)
-        self.plain_pieces = [t[4] for t in tasks if t[4] is not None]
         shutil.rmtree(self.tmp / "parts", ignore_errors=True)
         return sum(counts)
 
@@ -835,8 +800,6 @@ class _Build:
             self.frag.close()
         if self.executor is not None:
             self.executor.close()
-        if self.feeder is not None:
-            self.feeder.close(wait_only=True)
 
 
 _GRAPH_AT_END = re.compile(r" <[^ >]*> \.\n")
@@ -847,35 +810,35 @@ def _write_partition_task(task) -> int:
     return write_partition(*task)
 
 
-def _run_tasks(fn, tasks: list, jobs: int) -> list:
-    """``fn`` over ``tasks`` in order: in worker processes when there are several of both."""
+def _run_tasks(fn, tasks: list, jobs: int) -> Iterator:
+    """``fn`` over ``tasks``, results in order as they come: in worker processes when there are
+    several of both."""
     if jobs <= 1 or len(tasks) <= 1:
-        return [fn(t) for t in tasks]
+        yield from (fn(t) for t in tasks)
+        return
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
-    # forkserver: this process runs threads (a Dask client, the store loader), which fork does not
+    # forkserver: this process runs threads (a Dask client, the N-Quads copier), which fork does not
     # carry well; as with any spawned process, a script that calls this needs a __main__ guard
     ctx = multiprocessing.get_context("forkserver" if sys.platform.startswith("linux") else "spawn")
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
-        return list(ex.map(fn, tasks, chunksize=1))
+        yield from ex.map(fn, tasks, chunksize=1)
 
 
-class _StoreFeeder:
-    """Loads triples into a new Oxigraph store chunk by chunk, in a thread, while the build goes on.
+class _StoreLoader:
+    """Loads a new Oxigraph store from N-Triples files, in bulk loads of about ``CHUNK`` bytes.
 
-    Triples without blank nodes go through ``Store.bulk_load``, which parses and writes without
-    holding the GIL; the few with one are parsed at the end with their labels kept (the bulk
-    loader would rename them, and later builds name list cells by their labels). A bounded
-    queue keeps the memory of triples waiting small.
+    ``Store.bulk_load`` parses and writes without holding the GIL, and costs much more per
+    triple in small loads; one load of a whole graph would hold it all in memory. The triples
+    with blank nodes come last, parsed with their labels kept (the bulk loader would rename
+    them, and later builds name list cells by their labels).
     """
 
-    CHUNK = 16 << 20     # bytes of N-Triples a bulk load
+    CHUNK = 16 << 20
 
     def __init__(self, store_dir: Path, dirty: Path):
-        import queue
-        import threading
         try:
-            import pyoxigraph  # noqa: F401
+            import pyoxigraph as ox
         except ImportError as e:
             raise CorpusError("the corpus store needs pyoxigraph: pip install 'policykg[store]', "
                               "or build with --no-store") from e
@@ -883,55 +846,29 @@ class _StoreFeeder:
         dirty.touch()
         if store_dir.exists():
             shutil.rmtree(store_dir)
-        self.store_dir = store_dir
-        self.queue: queue.Queue = queue.Queue(maxsize=3)
+        self.store = ox.Store(str(store_dir))
         self.buf: list[bytes] = []
         self.size = 0
-        self.bnodes: list[str] = []
-        self.error = None
-        self.thread = threading.Thread(target=self._run, name="policykg-store", daemon=True)
-        self.thread.start()
 
-    def _run(self):
-        import pyoxigraph as ox
-        try:
-            s = ox.Store(str(self.store_dir))
-            while True:
-                item = self.queue.get()
-                if item is None:
-                    break
-                _bulk_add(s, *item)
-            s.flush()
-            del s
-        except BaseException as e:   # re-raised by close()
-            self.error = e
-            while self.queue.get() is not None:   # let the producer finish
-                pass
+    def add_file(self, path: Path) -> None:
+        """N-Triples without blank nodes (the file is removed once read)."""
+        data = path.read_bytes()
+        path.unlink()
+        self.buf.append(data)
+        self.size += len(data)
+        if self.size >= self.CHUNK:
+            self._load()
 
-    def add(self, plain: bytes, bnodes: list[str]) -> None:
-        """N-Triples without blank nodes (UTF-8), and lines with one."""
-        if plain:
-            self.buf.append(plain)
-            self.size += len(plain)
-            if self.size >= self.CHUNK:
-                self._put()
-        self.bnodes.extend(bnodes)
+    def _load(self) -> None:
+        _bulk_add(self.store, b"".join(self.buf), b"")
+        self.buf, self.size = [], 0
 
-    def _put(self) -> None:
-        if self.buf:
-            self.queue.put((b"".join(self.buf), b""))
-            self.buf, self.size = [], 0
-
-    def close(self, wait_only: bool = False) -> None:
-        if self.thread.is_alive():
-            if not wait_only:
-                self._put()
-                if self.bnodes:
-                    self.queue.put((b"", "".join(line + "\n" for line in self.bnodes).encode("utf-8")))
-            self.queue.put(None)
-            self.thread.join()
-        if self.error is not None and not wait_only:
-            raise self.error
+    def close(self, bnodes) -> None:
+        """Load what is left and the lines of the blank-node index ``bnodes``."""
+        self._load()
+        _bulk_add(self.store, b"", "".join(line + "\n" for line in sorted(bnodes.counts)).encode("utf-8"))
+        self.store.flush()
+        del self.store
 
 
 def _bnode_tokens(line: str) -> list[str]:
@@ -1011,11 +948,10 @@ def _copy_range(src, dst, offset: int, length: int) -> None:
         left -= len(chunk)
 
 
-def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: dict, pieces: list | None,
-                  bnodes, turtle: Path | None = None) -> None:
+def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: dict, bnodes,
+                  turtle: Path) -> None:
     """Keep the Oxigraph store equal to the merged graph: apply the lines that entered and left it,
-    or (re)load it from the triples without blank nodes, N-Triples files (``pieces``) or else
-    read back from ``turtle``, and the lines of the blank-node index ``bnodes``."""
+    or load it again from the triples of ``turtle`` and the lines of the blank-node index ``bnodes``."""
     try:
         import pyoxigraph as ox
     except ImportError as e:
@@ -1041,34 +977,19 @@ def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: d
             _bulk_add(s, "".join(line + "\n" for line in added if "_:" not in line).encode("utf-8"),
                       "".join(line + "\n" for line in added if "_:" in line).encode("utf-8"))
         else:
-            # bulk loads of about _StoreFeeder.CHUNK: small ones cost much more per triple, and
-            # one of the whole graph holds it all in memory
-            buf: list[bytes] = []
-            size = 0
-            for piece in pieces or ():
-                data = piece.read_bytes()
-                buf.append(data)
-                size += len(data)
-                if size >= _StoreFeeder.CHUNK:
-                    _bulk_add(s, b"".join(buf), b"")
-                    buf, size = [], 0
-            _bulk_add(s, b"".join(buf), b"")
-            if pieces is None and turtle is not None:
-                from .graph.merge import turtle_lines
-                lines: list[str] = []
-                for line in turtle_lines(turtle):
-                    if "_:" not in line or not is_bnode_line(line):
-                        lines.append(line + "\n")
-                        if len(lines) >= 100_000:
-                            _bulk_add(s, "".join(lines).encode("utf-8"), b"")
-                            lines = []
-                _bulk_add(s, "".join(lines).encode("utf-8"), b"")
+            from .graph.merge import turtle_lines
+            lines: list[str] = []
+            for line in turtle_lines(turtle):
+                if "_:" not in line or not is_bnode_line(line):
+                    lines.append(line + "\n")
+                    if len(lines) >= 100_000:
+                        _bulk_add(s, "".join(lines).encode("utf-8"), b"")
+                        lines = []
+            _bulk_add(s, "".join(lines).encode("utf-8"), b"")
             _bulk_add(s, b"", "".join(line + "\n" for line in sorted(bnodes.counts)).encode("utf-8"))
         s.flush()
     finally:
         del s
-    for piece in pieces or ():
-        piece.unlink(missing_ok=True)
 
 
 def _bulk_add(store, plain: bytes, blank: bytes) -> None:

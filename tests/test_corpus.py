@@ -280,8 +280,8 @@ def test_many_partitions_give_the_bytes_of_one(tmp_path, monkeypatch):
     import policykg.corpus as corpus
     routed = []
     real = corpus.build_batch
-    monkeypatch.setattr(corpus, "build_batch", lambda units, published=None, bounds=None, plain=True:
-                        routed.append(bounds is not None) or real(units, published, bounds, plain))
+    monkeypatch.setattr(corpus, "build_batch", lambda units, published=None, bounds=None:
+                        routed.append(bounds is not None) or real(units, published, bounds))
     build_corpus([src], tmp_path / "serial", jobs=1, html=False)
     assert True in routed and False in routed
     same_outputs(tmp_path / "one", tmp_path / "serial")
