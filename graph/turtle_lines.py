@@ -303,17 +303,7 @@ class Formatter:
 
     def block(self, subject: str, lines: list[str]) -> str | None:
         """The Turtle block of ``subject`` from its lines (each ``subject p o .``), or None if written inline."""
-        cut = len(subject) + 1
-        props: dict[str, list[str]] = {}
-        for line in lines:
-            j = line.index(" ", cut)
-            p = line[cut:j]
-            objs = props.get(p)
-            if objs is None:
-                props[p] = [line[j + 1:-2]]
-            else:
-                objs.append(line[j + 1:-2])
-        return self._format(subject, props)
+        return next(self.blocks(lines), None)
 
     def blocks(self, lines: Iterable[str]) -> Iterator[str]:
         """The Turtle blocks of sorted, distinct lines: :meth:`block` of each subject's run, in one pass."""
