@@ -918,6 +918,14 @@ def _assemble_nquads(docs: list, old_nq, frag_path: Path, new_nq: Path) -> list[
         try:
             for which, off, length in runs:
                 _copy_range(sources[which], out, off, length)
+            if hasattr(os, "posix_fadvise"):
+                # start writing the file back now, beside the merge, rather than when it is renamed
+                # over the old one at commit (ext4 flushes a file renamed over another)
+                out.flush()
+                try:
+                    os.posix_fadvise(out.fileno(), 0, 0, os.POSIX_FADV_DONTNEED)
+                except OSError:    # pragma: no cover - a file system that does not take the advice
+                    pass
         finally:
             for f in sources.values():
                 f.close()
