@@ -426,21 +426,10 @@ class _Reader:
         for gid, sec, start in self._mention_sections:
             if role_of[gid] == "reported":
                 by_sec.setdefault(sec, []).append((start, gid))
-        for sec, cands in by_sec.items():
+        for cands in by_sec.values():
             cands.sort()
-            by_sec[sec] = (cands, [start for start, _gid in cands])
         self._reported_by_sec = by_sec
         self._any_reported = next((gid for gid in ids if role_of[gid] == "reported"), None)
-
-    def reported_in_section(self, sec_no: int, before: int | None = None) -> str | None:
-        cands, starts = self._reported_by_sec.get(sec_no, ((), ()))
-        if before is not None:
-            k = bisect_right(starts, before)     # the mentions at or before ``before``
-            if k:
-                return cands[k - 1][1]
-        if cands:
-            return cands[0][1]
-        return None
 
     def meeting_for(self, off: int) -> str | None:
         """The id of the reported meeting whose part of the text holds ``off``."""
@@ -451,8 +440,8 @@ class _Reader:
 
     def _reported_marks(self) -> tuple[list, list]:
         """Where :meth:`meeting_for`'s answer changes, and what it is from there on: at each section's
-        first paragraph, then at each mention of a reported meeting in the section, as
-        ``reported_in_section(section, off)`` (or the article's first reported meeting) gives it."""
+        first paragraph, the section's first reported meeting (or the article's first), then at each
+        mention of a reported meeting in the section, that meeting."""
         offsets, gids = [], []
 
         def mark(off, gid):
@@ -462,7 +451,7 @@ class _Reader:
         for pi, sec_no in enumerate(self._section_of or [0]):
             if pi and sec_no == self._section_of[pi - 1]:
                 continue
-            cands, starts = self._reported_by_sec.get(sec_no, ((), ()))
+            cands = self._reported_by_sec.get(sec_no, ())
             mark(self._para_starts[pi] if pi else -1, cands[0][1] if cands else None)
             for start, gid in cands:
                 mark(start, gid)
