@@ -34,7 +34,7 @@ from ..ontology.namespace import PREFIXES
 from .nquads import is_bnode_line
 from .turtle_lines import BNodeIndex, Formatter, header, parse_block, subject_key
 
-__all__ = ["DeltaSorter", "apply_delta", "read_counted", "split_counted", "turtle_lines", "BNodeIndex"]
+__all__ = ["DeltaSorter", "apply_delta", "read_counted", "split_counted", "lines_of_turtle", "BNodeIndex"]
 
 _NS_BYTES = {p.encode(): ns.encode() for p, ns in PREFIXES.items()}
 _NEXT_BLOCK = re.compile(rb"\n[^ ]")
@@ -379,7 +379,7 @@ class _Sorted:
             self.fd = None
 
 
-def apply_delta(old_shared, old_turtle, new_shared, new_turtle, groups: Iterable, bnodes: BNodeIndex,
+def apply_delta(old_counts, old_turtle, new_counts, new_turtle, groups: Iterable, bnodes: BNodeIndex,
                 *, before: BNodeIndex | None = None, also: Iterable[str] = (), changes: dict | None = None,
                 old_triples: int | None = None) -> dict:
     """Write the new counts and Turtle files: the old ones with the changes of ``groups`` applied.
@@ -407,9 +407,9 @@ def apply_delta(old_shared, old_turtle, new_shared, new_turtle, groups: Iterable
     added = removed = None
     if changes is not None:
         added, removed = changes.setdefault("added", []), changes.setdefault("removed", [])
-    with open(new_shared, "wb") as fs, open(new_turtle, "wb") as ft:
+    with open(new_counts, "wb") as fs, open(new_turtle, "wb") as ft:
         ft.write(header().encode())
-        S = _Sorted(old_shared, fs, blocks=False)
+        S = _Sorted(old_counts, fs, blocks=False)
         T = _Sorted(old_turtle, ft, blocks=True)
         clean = T.fd is None     # no old graph: a clean build
         try:
@@ -423,7 +423,7 @@ def apply_delta(old_shared, old_turtle, new_shared, new_turtle, groups: Iterable
                     shared = S.take(key)
                     T.copy_until(key, term(s).encode() + b" ")
                     old = T.take(key)
-                    counts = _old_counts(s, old, shared, before, fmt)
+                    counts = _subject_counts(s, old, shared, before, fmt)
                     n_before = len(counts)
                     for line, n in delta:
                         c = counts.get(line, 0) + n
@@ -452,7 +452,7 @@ def apply_delta(old_shared, old_turtle, new_shared, new_turtle, groups: Iterable
     return {"triples": triples, "changed_subjects": n_changed}
 
 
-def _old_counts(subject: str, block: bytes, shared: bytes, before: BNodeIndex, fmt: Formatter) -> dict[str, int]:
+def _subject_counts(subject: str, block: bytes, shared: bytes, before: BNodeIndex, fmt: Formatter) -> dict[str, int]:
     """The lines of ``subject`` in the old graph with their counts: its block's lines, its lines
     with blank nodes, and the counts above one from the counts file."""
     counts: dict[str, int] = {}
@@ -486,7 +486,7 @@ def _with_also(groups, also):
         nxt = next(extra, None)
 
 
-def turtle_lines(path, chunk: int = 1 << 22) -> Iterator[str]:
+def lines_of_turtle(path, chunk: int = 1 << 22) -> Iterator[str]:
     """The N-Triples lines of a ``graph.ttl`` that policykg wrote, block by block, in its order.
 
     Objects written inline as lists are left out (see

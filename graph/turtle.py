@@ -23,6 +23,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from ..ontology.namespace import PREFIXES
+from .nquads import nt_term
 
 _LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_\-.]*[A-Za-z0-9_\-])?$")
 _ESC = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f"}
@@ -92,7 +93,6 @@ def to_turtle(graph) -> str:
             return "( " + " ".join(obj(i) for i in lists[o]) + " )"
         return term(o)
 
-    from .nquads import nt_term
     lines = [f"@prefix {p}: <{ns}> ." for p, ns in PREFIXES.items()]
     lines.append("")
     for s in sorted(by_subject, key=lambda s: nt_term(s) + " "):

@@ -837,11 +837,7 @@ class _StoreLoader:
     CHUNK = 16 << 20
 
     def __init__(self, store_dir: Path, dirty: Path):
-        try:
-            import pyoxigraph as ox
-        except ImportError as e:
-            raise CorpusError("the corpus store needs pyoxigraph: pip install 'policykg[store]', "
-                              "or build with --no-store") from e
+        ox = _oxigraph()
         dirty.parent.mkdir(parents=True, exist_ok=True)
         dirty.touch()
         if store_dir.exists():
@@ -850,14 +846,17 @@ class _StoreLoader:
         self.buf: list[bytes] = []
         self.size = 0
 
-    def add_file(self, path: Path) -> None:
-        """N-Triples without blank nodes (the file is removed once read)."""
-        data = path.read_bytes()
-        path.unlink()
+    def add(self, data: bytes) -> None:
+        """N-Triples without blank nodes (UTF-8)."""
         self.buf.append(data)
         self.size += len(data)
         if self.size >= self.CHUNK:
             self._load()
+
+    def add_file(self, path: Path) -> None:
+        """A file of N-Triples without blank nodes, removed once read."""
+        self.add(path.read_bytes())
+        path.unlink()
 
     def _load(self) -> None:
         _bulk_add(self.store, b"".join(self.buf), b"")
@@ -960,44 +959,43 @@ def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: d
                   turtle: Path) -> None:
     """Keep the Oxigraph store equal to the merged graph: apply the lines that entered and left it,
     or load it again from the triples of ``turtle`` and the lines of the blank-node index ``bnodes``."""
-    try:
-        import pyoxigraph as ox
-    except ImportError as e:
-        raise CorpusError("the corpus store needs pyoxigraph: pip install 'policykg[store]', "
-                          "or build with --no-store") from e
+    if not incremental:
+        from .graph.merge import lines_of_turtle
+        loader = _StoreLoader(store_dir, dirty)
+        for line in lines_of_turtle(turtle):
+            if "_:" not in line or not is_bnode_line(line):
+                loader.add((line + "\n").encode("utf-8"))
+        loader.close(bnodes)
+        return
+    ox = _oxigraph()
     dirty.touch()
-    if not incremental and store_dir.exists():
-        shutil.rmtree(store_dir)
     s = ox.Store(str(store_dir))
     nt = ox.RdfFormat.N_TRIPLES
     try:
         # blank-node labels are kept (the bulk loader would rename them), so the list cells
         # stay the nodes that graph.ttl and later builds name
-        if incremental:
-            gone = changes.get("removed", ())
-            plain = [line for line in gone if not is_bnode_line(line)]
-            for i in range(0, len(plain), 20_000):     # one transaction per chunk, not one per triple
-                s.update("DELETE DATA {\n" + "\n".join(plain[i:i + 20_000]) + "\n}")
-            blank = "".join(line + "\n" for line in gone if is_bnode_line(line))   # no blank nodes in DELETE DATA
-            for t in ox.parse(blank.encode("utf-8"), format=nt, lenient=True):
-                s.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
-            added = changes.get("added", ())
-            _bulk_add(s, "".join(line + "\n" for line in added if "_:" not in line).encode("utf-8"),
-                      "".join(line + "\n" for line in added if "_:" in line).encode("utf-8"))
-        else:
-            from .graph.merge import turtle_lines
-            lines: list[str] = []
-            for line in turtle_lines(turtle):
-                if "_:" not in line or not is_bnode_line(line):
-                    lines.append(line + "\n")
-                    if len(lines) >= 100_000:
-                        _bulk_add(s, "".join(lines).encode("utf-8"), b"")
-                        lines = []
-            _bulk_add(s, "".join(lines).encode("utf-8"), b"")
-            _bulk_add(s, b"", "".join(line + "\n" for line in sorted(bnodes.counts)).encode("utf-8"))
+        gone = changes.get("removed", ())
+        plain = [line for line in gone if not is_bnode_line(line)]
+        for i in range(0, len(plain), 20_000):     # one transaction per chunk, not one per triple
+            s.update("DELETE DATA {\n" + "\n".join(plain[i:i + 20_000]) + "\n}")
+        blank = "".join(line + "\n" for line in gone if is_bnode_line(line))   # no blank nodes in DELETE DATA
+        for t in ox.parse(blank.encode("utf-8"), format=nt, lenient=True):
+            s.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
+        added = changes.get("added", ())
+        _bulk_add(s, "".join(line + "\n" for line in added if "_:" not in line).encode("utf-8"),
+                  "".join(line + "\n" for line in added if "_:" in line).encode("utf-8"))
         s.flush()
     finally:
         del s
+
+
+def _oxigraph():
+    try:
+        import pyoxigraph
+    except ImportError as e:
+        raise CorpusError("the corpus store needs pyoxigraph: pip install 'policykg[store]', "
+                          "or build with --no-store") from e
+    return pyoxigraph
 
 
 def _bulk_add(store, plain: bytes, blank: bytes) -> None:

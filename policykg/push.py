@@ -46,7 +46,7 @@ def push_corpus(outdir, endpoint: str, *, user: str | None = None, password: str
     """
     from .corpus import STATE, BNODES, Corpus
     from .graph.gsp import GraphStore
-    from .graph.merge import read_counted, turtle_lines
+    from .graph.merge import lines_of_turtle, read_counted
     corpus = Corpus(outdir)
     out = Path(outdir)
     gs = GraphStore(endpoint, user=user, password=password, timeout=timeout)
@@ -57,7 +57,7 @@ def push_corpus(outdir, endpoint: str, *, user: str | None = None, password: str
         gs.put(graph, "".join(line + "\n" for line in sorted(bnode_set)).encode("utf-8"))
         result.triples += len(bnode_set)
         buf, n = [], 0
-        for line in turtle_lines(corpus.turtle_path):
+        for line in lines_of_turtle(corpus.turtle_path):
             if line in bnode_set:
                 continue
             buf.append(line + "\n")
