@@ -183,13 +183,9 @@ def _ends_with_title(seg: str, title_pat) -> bool:
     return any(m.end() == len(seg) for m in title_pat.finditer(seg))
 
 
-def plausible_name(name: str, rules) -> bool:
+def _plausible(name: str, tables: _Tables) -> bool:
     """A personal name: two or three characters after a known surname, four to seven characters, or a
     transliterated name with a middle dot (艾尔肯·吐尼亚孜)."""
-    return _plausible(name, rules.derived(_Tables))
-
-
-def _plausible(name: str, tables: _Tables) -> bool:
     dotted = "·" in name or "•" in name
     if not 2 <= len(name) <= (12 if dotted else 7) or name[0] in _BAD_NAME_START or name[-1] in "·•":
         return False
