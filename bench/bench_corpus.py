@@ -42,7 +42,7 @@ sys.path.insert(0, str(HERE))
 
 from make_corpus import DEV_TEXTS, make_corpus  # noqa: E402
 
-OUTPUTS = ("graph.ttl", "graph.nq", "report.json", ".policykg/counts.tsv")
+OUTPUTS = ("graph.ttl", "graph.nq.gz", "report.json", ".policykg/counts.tsv")
 
 
 def policykg_cmd() -> list[str]:
@@ -219,9 +219,9 @@ def bench_size(n: int, work: Path, args) -> None:
     print(f"  memory per million triples: {gb(r1['peak_tree'] / (r1['triples'] / 1e6))} (--jobs 1), "
           f"{gb(r2['peak_tree'] / (r2['triples'] / 1e6))} (--jobs 2)")
     out1 = outs[1][0]
-    sizes = {name: (out1 / name).stat().st_size for name in ("graph.ttl", "graph.nq")}
+    sizes = {name: (out1 / name).stat().st_size for name in ("graph.ttl", "graph.nq.gz")}
     store = sum(p.stat().st_size for p in (out1 / "store").rglob("*") if p.is_file())
-    print(f"  files: graph.ttl {sizes['graph.ttl'] / 1e6:.0f} MB, graph.nq {sizes['graph.nq'] / 1e6:.0f} MB, "
+    print(f"  files: graph.ttl {sizes['graph.ttl'] / 1e6:.0f} MB, graph.nq.gz {sizes['graph.nq.gz'] / 1e6:.0f} MB, "
           f"store {store / 1e6:.0f} MB", flush=True)
 
     if not args.skip_no_store:

@@ -31,8 +31,8 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..ontology.namespace import PREFIXES
-from .nquads import is_bnode_line
-from .turtle_lines import BNodeIndex, Formatter, header, parse_block, subject_key
+from .nquads import is_bnode_line, split_line
+from .turtle_lines import BNodeIndex, Formatter, expand_term, header, parse_block, subject_key
 
 __all__ = ["DeltaSorter", "apply_delta", "read_counted", "split_counted", "lines_of_turtle", "BNodeIndex"]
 
@@ -219,6 +219,7 @@ class _Sorted:
         self.blocks = blocks
         self.pos = 0                  # the current record; everything before it is dealt with
         self.kernel_copy = hasattr(os, "copy_file_range")
+        self.window, self.window_at = b"", 0    # the last bytes read: changed subjects come in runs
         if blocks and self.fd is not None:
             head = header().encode()
             if self._read(0, len(head)) != head:
@@ -229,6 +230,15 @@ class _Sorted:
         n = min(n, self.size - offset)
         if n <= 0:
             return b""
+        at = offset - self.window_at
+        if 0 <= at and at + n <= len(self.window):
+            return self.window[at:at + n]
+        if n <= self.WINDOW:              # read ahead: the next records are likely asked for next
+            self.window, self.window_at = self._pread(offset, min(self.WINDOW, self.size - offset)), offset
+            return self.window[:n]
+        return self._pread(offset, n)
+
+    def _pread(self, offset: int, n: int) -> bytes:
         data = os.pread(self.fd, n, offset)
         while len(data) < n:          # a short read
             more = os.pread(self.fd, n - len(data), offset + len(data))
@@ -396,14 +406,16 @@ def apply_delta(old_counts, old_turtle, new_counts, new_turtle, groups: Iterable
     that hold blank nodes). When ``changes`` is a dict, its lists ``"added"`` and ``"removed"``
     receive the lines that enter and leave the graph (not kept for a clean build: everything
     enters). ``old_triples`` is the old graph's number of triples. Returns ``{"triples": …,
-    "changed_subjects": …}``.
+    "changed_subjects": …, "spliced": …}``, the last the blocks edited in place (see
+    :func:`_splice_lists`) rather than formatted again.
     """
     fmt = Formatter(bnodes)
     block, term = fmt.block, fmt.term
     before = before if before is not None else BNodeIndex()
-    n_changed = 0
+    n_changed = n_spliced = 0
     net = 0         # triples added less triples removed
     also = sorted(set(also), key=subject_key)
+    owners = set(also)
     added = removed = None
     if changes is not None:
         added, removed = changes.setdefault("added", []), changes.setdefault("removed", [])
@@ -423,6 +435,19 @@ def apply_delta(old_counts, old_turtle, new_counts, new_turtle, groups: Iterable
                     shared = S.take(key)
                     T.copy_until(key, term(s).encode() + b" ")
                     old = T.take(key)
+                    spliced = None if not old or s in owners else _splice_lists(s, old.decode("utf-8"), shared,
+                                                                                 delta, fmt)
+                    if spliced is not None:       # a hub: its block edited in place, not read back
+                        text, shared_counts, gained, lost = spliced
+                        fs.write("".join([f"{line} #{shared_counts[line]}\n"
+                                          for line in sorted(shared_counts)]).encode())
+                        ft.write(text.encode())
+                        net += len(gained) - len(lost)
+                        n_spliced += 1
+                        if added is not None:
+                            added += gained
+                            removed += lost
+                        continue
                     counts = _subject_counts(s, old, shared, before, fmt)
                     n_before = len(counts)
                     for line, n in delta:
@@ -449,7 +474,7 @@ def apply_delta(old_counts, old_turtle, new_counts, new_turtle, groups: Iterable
             S.close()
             T.close()
     triples = net if clean else (old_triples or 0) + net
-    return {"triples": triples, "changed_subjects": n_changed}
+    return {"triples": triples, "changed_subjects": n_changed, "spliced": n_spliced}
 
 
 def _subject_counts(subject: str, block: bytes, shared: bytes, before: BNodeIndex, fmt: Formatter) -> dict[str, int]:
@@ -465,6 +490,88 @@ def _subject_counts(subject: str, block: bytes, shared: bytes, before: BNodeInde
             line, n = split_counted(rec)
             counts[line] = n
     return counts
+
+
+_LIST_SEP = " ,\n        "     # between the objects of a list of three or more (Formatter._format)
+
+
+def _splice_lists(subject: str, text: str, shared: bytes, delta: list, fmt: Formatter):
+    """``subject``'s block ``text`` with ``delta`` applied as text edits, or None when it cannot be.
+
+    It can when every changed line adds or removes an IRI in a list of three objects or more
+    that keeps three or more: the lists that grow with a corpus (the evidence of a province,
+    of a task that every county names). Such a list holds IRIs only, one per line, sorted by
+    IRI, so each change is a bisection that expands a few of its terms, and a block of
+    thousands of lines is neither parsed nor formatted again. Returns ``(text, counts of the
+    subject's lines asserted more than once, lines added, lines removed)``; the other lines of
+    the block and their counts stay as they are.
+    """
+    by_pred: dict[str, list] = {}
+    for line, n in delta:
+        if "_:" in line or "\\" in line:
+            return None
+        _s, p, o = split_line(line)
+        if o[0] != "<":
+            return None
+        by_pred.setdefault(p, []).append((o, line, n))
+    counts: dict[str, int] = {}
+    if shared:
+        for rec in shared.decode("utf-8").split("\n")[:-1]:
+            line, n = split_counted(rec)
+            counts[line] = n
+    lead = fmt.term(subject) + " "
+    gained, lost = [], []
+    expanded: dict[str, str] = {}
+
+    def iri(tok: str) -> str:
+        v = expanded.get(tok)
+        if v is None:
+            v = expanded[tok] = expand_term(tok)[1:-1]
+        return v
+
+    for p, changes in by_pred.items():
+        head = fmt._pred_info(p)[1]
+        if text.startswith(lead + head):
+            start = len(lead) + len(head)
+        else:
+            i = text.find("\n    " + head)
+            if i < 0:
+                return None
+            start = i + 5 + len(head)
+        end = text.find(" ;\n", start)
+        if end < 0:
+            end = len(text) - 3            # the block's last predicate: up to " .\n"
+        body = text[start:end]
+        if '"' in body or "_:" in body or "\\" in body:
+            return None
+        objs = body.split(_LIST_SEP)
+        if len(objs) < 3 or not all(":" in o for o in objs):    # no bare literal (4, true) either
+            return None
+        for o, line, n in changes:
+            key = o[1:-1]
+            lo, hi = 0, len(objs)
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if iri(objs[mid]) < key:
+                    lo = mid + 1
+                else:
+                    hi = mid
+            present = lo < len(objs) and iri(objs[lo]) == key
+            c = (counts.get(line, 1) if present else 0) + n
+            if c > 1:
+                counts[line] = c
+            else:
+                counts.pop(line, None)
+            if c > 0 and not present:
+                objs.insert(lo, fmt.term(o))
+                gained.append(line)
+            elif c <= 0 and present:
+                del objs[lo]
+                lost.append(line)
+        if len(objs) < 3:
+            return None
+        text = text[:start] + _LIST_SEP.join(objs) + text[end:]
+    return text, counts, gained, lost
 
 
 def _with_also(groups, also):

@@ -1,7 +1,7 @@
 """Push a corpus to a server store over the SPARQL 1.1 Graph Store HTTP Protocol.
 
 By default every document goes to its own named graph (the ``graph`` of its manifest entry,
-as in ``graph.nq``), replaced with HTTP PUT. The corpus remembers, per endpoint, what it
+as in ``graph.nq.gz``), replaced with HTTP PUT. The corpus remembers, per endpoint, what it
 pushed (``OUTDIR/.policykg/pushed-*.json``): the next push sends only the documents that
 changed since and drops the graphs of documents that are gone. With ``graph=IRI`` the merged
 graph goes into that one graph instead (PUT, then POST in chunks of ``chunk`` triples; the
@@ -88,9 +88,7 @@ def push_corpus(outdir, endpoint: str, *, user: str | None = None, password: str
     pushed = {g: dg for g, dg in before.items() if g in now and now[g] == dg}
 
     def send(d):
-        with open(corpus.nquads_path, "rb") as f:
-            f.seek(d["offset"])
-            block = f.read(d["length"]).decode("utf-8")
+        block = corpus.nquads_of(d)
         from .graph.nquads import triple_line
         body = "".join(triple_line(q) + "\n" for q in block.split("\n") if q).encode("utf-8")
         gs.put(d["graph"], body)

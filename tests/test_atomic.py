@@ -8,6 +8,7 @@ temporary file, hidden and ending in ``.tmp``, never named like an output.
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -84,8 +85,9 @@ def comparable(name: str, data: bytes):
 def check_loadable(name: str, data: bytes) -> None:
     if name.endswith(".ttl"):
         assert len(rdflib.Graph().parse(data=data.decode("utf-8"), format="turtle")) > 0
-    elif name.endswith(".nq"):
+    elif name.endswith((".nq", ".nq.gz")):
         import pyoxigraph
+        data = gzip.decompress(data) if name.endswith(".gz") else data
         assert sum(1 for _ in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_QUADS)) > 0
     elif name.endswith(".jsonl"):
         assert all(json.loads(line) for line in data.decode("utf-8").splitlines())

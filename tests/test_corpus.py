@@ -7,6 +7,7 @@ incremental rebuild must give the bytes of a clean one.
 from __future__ import annotations
 
 import fcntl
+import gzip
 import json
 import os
 import random
@@ -31,7 +32,7 @@ from policykg.graph.turtle_lines import BNodeIndex, turtle_from_lines
 from conftest import FIXTURES, dev_texts
 
 ARTICLE = (FIXTURES / "dev05.txt").read_text(encoding="utf-8")
-OUTPUTS = ("graph.ttl", "graph.nq", "report.json", ".policykg/counts.tsv", ".policykg/bnodes.tsv")
+OUTPUTS = ("graph.ttl", "graph.nq.gz", "report.json", ".policykg/counts.tsv", ".policykg/bnodes.tsv")
 
 
 def cli() -> list[str]:
@@ -146,10 +147,17 @@ def test_string_escapes_round_trip(s):
 
 # -- the sorted-file splice --------------------------------------------------------------------------------
 
+MENTION = "https://w3id.org/policykg/id/mention/"     # written pkn:…, so lists mix prefixed names and IRIs
+
+
 def _lines_of(doc: int, rng: random.Random) -> list[str]:
     shared = [f"<http://x/s{rng.randrange(40):03d}> <http://x/p> \"v{rng.randrange(3)}\" ." for _ in range(5)]
     own = [f"<http://x/d{doc:03d}-{i}> <http://x/q> <http://x/s{rng.randrange(40):03d}> ." for i in range(4)]
-    return sorted(set(shared + own))
+    # hubs: subjects whose lists of IRIs grow with the documents (edited in place when they change)
+    hubs = [f"<http://x/hub{rng.randrange(3)}> <http://x/r> <{MENTION}{doc:03d}-{i}> ." for i in range(3)]
+    hubs += [f"<http://x/hub{rng.randrange(3)}> <http://x/r> <http://x/d{doc:03d}-{rng.randrange(2)}> .",
+             f"<http://x/hub0> <http://x/r> <http://x/common{rng.randrange(3)}> ."]   # asserted by several
+    return sorted(set(shared + own + hubs))
 
 
 @settings(max_examples=40, deadline=None)
@@ -161,7 +169,7 @@ def test_incremental_splice_equals_clean(tmp_path_factory, states, seed):
     tmp = tmp_path_factory.mktemp("splice")
     union = turtle = None
     current: set = set()
-    triples = 0
+    triples = spliced = 0
     for k, wanted in enumerate(states):
         ds = DeltaSorter(tmp / f"runs{k}", limit=7)           # tiny: spills to disk
         for d in wanted - current:
@@ -179,6 +187,7 @@ def test_incremental_splice_equals_clean(tmp_path_factory, states, seed):
         all_lines = sorted(line for d in current for line in docs[d])
         triples = stats["triples"]
         assert triples == len(set(all_lines))          # counted from the changes, not from the file
+        spliced += stats["spliced"]
         clean = DeltaSorter(tmp / f"clean{k}")
         clean.add(all_lines, 1)
         apply_delta(None, None, tmp / f"cu{k}", tmp / f"ct{k}.ttl", clean.groups(), BNodeIndex())
@@ -188,6 +197,38 @@ def test_incremental_splice_equals_clean(tmp_path_factory, states, seed):
         # the counts file holds the lines more than one document asserts; the others count one
         assert dict(read_counted(new_u)) == {line: all_lines.count(line) for line in set(all_lines)
                                              if all_lines.count(line) > 1}
+
+
+def test_hub_blocks_are_edited_in_place_and_equal_a_clean_build(tmp_path):
+    """A list of IRIs that keeps three or more is edited as text; one that falls below, or a
+    literal, sends the block back through the formatter; both give the clean bytes."""
+    rng = random.Random(7)
+    docs = {d: _lines_of(d, rng) for d in range(12)}
+    steps = [set(range(12)), set(range(12)) - {3}, set(range(12)) - {3, 5} | {3}, {0, 1}, {0, 1, 2, 4}]
+    union = turtle = None
+    current: set = set()
+    triples = 0
+    spliced = []
+    for k, wanted in enumerate(steps):
+        ds = DeltaSorter(tmp_path / f"runs{k}")
+        for d in wanted - current:
+            ds.add(docs[d], 1)
+        for d in current - wanted:
+            ds.add(docs[d], -1)
+        new_u, new_t = tmp_path / f"u{k}", tmp_path / f"t{k}.ttl"
+        changes: dict = {}
+        stats = apply_delta(union, turtle, new_u, new_t, ds.groups(), BNodeIndex(), old_triples=triples,
+                            changes=changes)
+        before = {line for d in current for line in docs[d]}
+        union, turtle, current, triples = new_u, new_t, set(wanted), stats["triples"]
+        after = {line for d in current for line in docs[d]}
+        assert new_t.read_text() == turtle_from_lines(sorted(after))
+        if k:
+            assert sorted(changes["added"]) == sorted(after - before)
+            assert sorted(changes["removed"]) == sorted(before - after)
+        spliced.append(stats["spliced"])
+    assert spliced[0] == 0                  # a clean build formats everything
+    assert spliced[1] >= 2 and spliced[2] >= 2    # hub0..2 keep long lists: edited in place
 
 
 # -- the corpus path against the rdflib path --------------------------------------------------------------
@@ -220,7 +261,7 @@ def test_named_graphs_hold_each_document_and_their_union_is_the_merged_graph(tmp
     build_corpus([src], tmp_path / "out", jobs=1, html=False)
     out = tmp_path / "out"
     per_graph: dict = {}
-    for q in ox.parse(path=str(out / "graph.nq"), format=ox.RdfFormat.N_QUADS):
+    for q in ox.parse(gzip.decompress((out / "graph.nq.gz").read_bytes()), format=ox.RdfFormat.N_QUADS):
         per_graph.setdefault(q.graph_name.value, set()).add(str(ox.Triple(q.subject, q.predicate, q.object)))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     assert {d["graph"]: d["quads"] for d in manifest["documents"]} == {g: len(t) for g, t in per_graph.items()}
@@ -232,6 +273,30 @@ def test_named_graphs_hold_each_document_and_their_union_is_the_merged_graph(tmp
     doc = policykg.build([src / "dev13.html"]).documents[0]
     x = policykg.extract_document(doc)
     assert len(per_graph[graph_iri(str(src / "dev13.html"))]) == len(document_lines(doc, x))
+
+
+def test_nquads_are_gzip_members_one_per_document_and_plain_on_request(tmp_path):
+    src = corpus_dir(tmp_path, n=3)
+    out = tmp_path / "out"
+    r = subprocess.run([*cli(), "build", str(src), "-o", str(out), "--jobs", "1", "--no-html", "--format", "nq"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    packed = (out / "graph.nq.gz").read_bytes()
+    assert (out / "graph.nq").read_bytes() == gzip.decompress(packed)
+    c = Corpus(out)
+    docs = c.documents()
+    assert sum(d["length"] for d in docs) == len(packed)
+    for d in docs:      # each document's bytes are one gzip member: its named graph alone
+        member = packed[d["offset"]:d["offset"] + d["length"]]
+        assert gzip.decompress(member).decode("utf-8") == c.nquads_of(d)
+        assert {line.rsplit(" ", 2)[1] for line in c.nquads_of(d).splitlines()} == {f"<{d['graph']}>"}
+        assert len(c.nquads_of(d).splitlines()) == d["quads"]
+    # built again without asking for it, the plain copy goes: it would no longer follow the corpus
+    (src / "v0.txt").write_text(variant(99), encoding="utf-8")
+    r = subprocess.run([*cli(), "build", str(src), "-o", str(out), "--jobs", "1", "--no-html"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert not (out / "graph.nq").exists()
 
 
 def test_store_answers_like_rdflib(tmp_path):
@@ -324,7 +389,7 @@ def test_a_changed_published_default_or_damaged_state_starts_clean(tmp_path):
     out = tmp_path / "out"
     build_corpus([src], out, jobs=1, html=False)
     assert build_corpus([src], out, jobs=1, html=False, published="2021-03-05").clean
-    (out / "graph.nq").write_bytes((out / "graph.nq").read_bytes()[:-10])   # not what the manifest says
+    (out / "graph.nq.gz").write_bytes((out / "graph.nq.gz").read_bytes()[:-10])   # not what the manifest says
     r = build_corpus([src], out, jobs=1, html=False, published="2021-03-05")
     assert r.clean and r.built == 4
 
@@ -337,7 +402,7 @@ def test_killed_build_leaves_the_previous_outputs_whole(tmp_path):
     r = subprocess.run([*cli(), "build", str(src), "-o", str(out), "--jobs", "2", "--no-html"],
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    before = {n: (out / n).read_bytes() for n in ("graph.ttl", "graph.nq", "manifest.json")}
+    before = {n: (out / n).read_bytes() for n in ("graph.ttl", "graph.nq.gz", "manifest.json")}
     for n in range(40):
         (src / ("sub dir 子目录" if n % 2 else ".") / f"v{n}.txt").write_text(variant(n + 100), encoding="utf-8")
     for delay in (0.3, 1.0, 2.0):
@@ -346,9 +411,9 @@ def test_killed_build_leaves_the_previous_outputs_whole(tmp_path):
         time.sleep(delay)
         os.killpg(p.pid, signal.SIGKILL)
         p.wait()
-        for name in ("graph.ttl", "graph.nq"):
-            fmt = ox.RdfFormat.TURTLE if name.endswith("ttl") else ox.RdfFormat.N_QUADS
-            assert sum(1 for _ in ox.parse(path=str(out / name), format=fmt)) > 0
+        assert sum(1 for _ in ox.parse(path=str(out / "graph.ttl"), format=ox.RdfFormat.TURTLE)) > 0
+        nquads = gzip.decompress((out / "graph.nq.gz").read_bytes())
+        assert sum(1 for _ in ox.parse(nquads, format=ox.RdfFormat.N_QUADS)) > 0
         if (out / "graph.ttl").read_bytes() == before["graph.ttl"]:
             assert (out / "manifest.json").read_bytes() == before["manifest.json"]
     r = subprocess.run([*cli(), "build", str(src), "-o", str(out), "--jobs", "2", "--no-html"],

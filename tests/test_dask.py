@@ -20,7 +20,7 @@ from conftest import FIXTURES
 distributed = pytest.importorskip("distributed")
 
 ARTICLE = (FIXTURES / "dev05.txt").read_text(encoding="utf-8")
-OUTPUTS = ("graph.ttl", "graph.nq", "report.json", ".policykg/counts.tsv")
+OUTPUTS = ("graph.ttl", "graph.nq.gz", "report.json", ".policykg/counts.tsv")
 
 
 def cli() -> list[str]:

@@ -5,7 +5,7 @@ import argparse
 import sys
 
 EXAMPLE = """examples:
-  policykg build article.txt -o out          # out/graph.ttl, graph.nq, graph.html, report.json
+  policykg build article.txt -o out          # out/graph.ttl, graph.nq.gz, graph.html, report.json
   policykg build page.html --published 2021-03-05 -o out
   policykg build corpus/ 'more/*.txt' -o out  # directories (recursive) and globs
   policykg build articles.jsonl -o out        # one article a line: {"text": …} or {"html": …}
@@ -56,7 +56,8 @@ def add_parser(sub):
     p.add_argument("--format", action="append", default=[], metavar="FORMAT",
                    choices=[f.value for f in RdfFormat] + ["ttl", "nt", "nq", "json-ld", "rdf", "xml"],
                    help="also write graph.<suffix> in this RDF format (repeatable): ntriples, trig, jsonld, "
-                        "rdfxml; graph.ttl and graph.nq are always written")
+                        "rdfxml, nquads (graph.nq: graph.nq.gz uncompressed); graph.ttl and graph.nq.gz are "
+                        "always written")
     return p
 
 
@@ -94,13 +95,16 @@ def run(args) -> int:
         summary += f"; {len(r.failures)} failed (see {args.out}/errors.jsonl)"
     print(summary, file=sys.stderr)
     if args.format and r.documents:
-        # the other RDF formats, written from the build directory (graph.nq keeps a graph per document)
+        # the other RDF formats, written from the build directory (N-Quads: the documents' graphs)
         from ..graph.formats import RdfFormat
         from ..graph.io import load_graph
         from ..graph.query import graph_file
         from ..graph.rdf_export import write_rdf
         from pathlib import Path
         wanted = [RdfFormat.parse(f) for f in args.format]
+        if RdfFormat.NQUADS in wanted:
+            from ..corpus import write_plain_nquads
+            print(f"wrote {write_plain_nquads(args.out)}", file=sys.stderr)
         others = [f for f in dict.fromkeys(wanted) if f not in (RdfFormat.TURTLE, RdfFormat.NQUADS)]
         if others:
             g = load_graph(graph_file(args.out))

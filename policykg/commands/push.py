@@ -10,10 +10,10 @@ EXAMPLE = """examples:
   policykg push out --endpoint http://localhost:3030/ds/data --user admin    # password from POLICYKG_PASSWORD
   policykg push out --endpoint http://localhost:7878/store --graph https://example.org/policykg
 
-Each document goes to its own named graph (as in OUTDIR/graph.nq), replaced with HTTP PUT;
+Each document goes to its own named graph (as in OUTDIR/graph.nq.gz), replaced with HTTP PUT;
 a later push sends only the documents that changed and drops the graphs of those that are
 gone. With --graph the merged graph goes into that one graph.
-For bulk loading a big corpus, give the server OUTDIR/graph.nq (N-Quads) directly.
+For bulk loading a big corpus, give the server OUTDIR/graph.nq.gz (gzip N-Quads) directly.
 """
 
 
