@@ -391,7 +391,7 @@ class _Sorted:
 
 def apply_delta(old_counts, old_turtle, new_counts, new_turtle, groups: Iterable, bnodes: BNodeIndex,
                 *, before: BNodeIndex | None = None, also: Iterable[str] = (), changes: dict | None = None,
-                old_triples: int | None = None) -> dict:
+                old_triples: int | None = None, on_changes=None, chunk: int = 20_000) -> dict:
     """Write the new counts and Turtle files: the old ones with the changes of ``groups`` applied.
 
     ``groups`` yields ``(subject, [(line, change), …])`` in subject order (see
@@ -405,7 +405,9 @@ def apply_delta(old_counts, old_turtle, new_counts, new_turtle, groups: Iterable
     its block (:func:`~policykg.graph.turtle_lines.parse_block`) and from ``before`` (the lines
     that hold blank nodes). When ``changes`` is a dict, its lists ``"added"`` and ``"removed"``
     receive the lines that enter and leave the graph (not kept for a clean build: everything
-    enters). ``old_triples`` is the old graph's number of triples. Returns ``{"triples": …,
+    enters); with ``on_changes``, every ``chunk`` lines or so are handed to ``on_changes(added,
+    removed)`` as they are found and taken out of the lists, so that a consumer (the store) can
+    work beside the merge. ``old_triples`` is the old graph's number of triples. Returns ``{"triples": …,
     "changed_subjects": …, "spliced": …}``, the last the blocks edited in place (see
     :func:`_splice_lists`) rather than formatted again.
     """
@@ -427,6 +429,10 @@ def apply_delta(old_counts, old_turtle, new_counts, new_turtle, groups: Iterable
         try:
             for s, delta in _with_also(groups, also):
                 n_changed += 1
+                if on_changes is not None and len(added) + len(removed) >= chunk:
+                    on_changes(added, removed)
+                    added.clear()
+                    removed.clear()
                 if clean:
                     counts = {line: n for line, n in delta if n > 0}
                 else:

@@ -548,7 +548,7 @@ class _Build:
         self.frag = open(self.frag_path, "wb")
         self.frag_pos = 0
         self.executor = None
-        self.background = self.store_update = None
+        self.background = self.store_update = self.store_changes = None
         self.bar = _Progress(progress)
         self.changes: dict = {}
 
@@ -686,18 +686,17 @@ class _Build:
         result.quads = sum(e.quads for e in self.docs)
         self.timings["nquads"] = time.perf_counter() - t
 
-        # the store takes its changes in a thread (pyoxigraph releases the GIL) while this one
-        # writes the report and the manifest; the commit waits for it before renaming anything
-        self.background = ThreadPoolExecutor(max_workers=2, thread_name_prefix="policykg-commit")
+        # the store finishes in a thread (pyoxigraph releases the GIL) while this one writes the
+        # report and the manifest; the commit waits for it before renaming anything
+        self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-commit")
         if not self.full:
             self.background.submit(_start_writeback_of, self.new_ttl)
-        store_dir = out / "store"
-        if self.store and not self.full:     # a full build loaded it with the partitions
-            incremental = (self.old is not None and self.old.get("store", False) and store_dir.is_dir()
-                           and not (self.state / DIRTY).exists())
-            self.store_update = self.background.submit(
-                _update_store, store_dir, self.state / DIRTY, incremental=incremental, changes=self.changes,
-                bnodes=self.bnodes, turtle=self.new_ttl)
+        if self.store_changes is not None:
+            self.store_update = self.store_changes.finish(self.changes.get("added", []),
+                                                          self.changes.get("removed", []))
+        elif self.store and not self.full:     # a full build loaded it with the partitions
+            self.store_update = self.background.submit(_reload_store, out / "store", self.state / DIRTY,
+                                                       bnodes=self.bnodes, turtle=self.new_ttl)
 
     def _merge_graph(self) -> None:
         """The merged graph's files (Turtle, counts, blank nodes) from the old ones and the documents' lines."""
@@ -792,9 +791,15 @@ class _Build:
             for idx in (before, self.bnodes):
                 nodes, own = idx.closure(changed)
                 owners |= own | nodes
+        store_dir = self.out / "store"
+        if (self.store and self.old.get("store", False) and store_dir.is_dir()
+                and not (self.state / DIRTY).exists()):
+            # the store takes the lines that enter and leave the graph while they are found
+            self.store_changes = _StoreChanges(store_dir, self.state / DIRTY)
         stats = apply_delta(self.state / COUNTS, self.out / "graph.ttl", self.new_counts, self.new_ttl,
                             self.delta.groups(), self.bnodes, before=before, also=owners, changes=self.changes,
-                            old_triples=self.old.get("triples"))
+                            old_triples=self.old.get("triples"),
+                            on_changes=self.store_changes.add if self.store_changes is not None else None)
         return stats["triples"]
 
     # -- committing
@@ -847,6 +852,8 @@ class _Build:
             self.executor.close()
         if self.background is not None:
             self.background.shutdown(wait=True)
+        if self.store_changes is not None:
+            self.store_changes.close()
 
 
 _GRAPH_AT_END = re.compile(r" <[^ >]*> \.\n")
@@ -1014,38 +1021,75 @@ def _copy_range(src, dst, offset: int, length: int) -> None:
         left -= len(chunk)
 
 
-def _update_store(store_dir: Path, dirty: Path, *, incremental: bool, changes: dict, bnodes,
-                  turtle: Path) -> None:
-    """Keep the Oxigraph store equal to the merged graph: apply the lines that entered and left it,
-    or load it again from the triples of ``turtle`` and the lines of the blank-node index ``bnodes``."""
-    if not incremental:
-        from .graph.merge import lines_of_turtle
-        loader = _StoreLoader(store_dir, dirty)
-        for line in lines_of_turtle(turtle):
-            if "_:" not in line or not is_bnode_line(line):
-                loader.add((line + "\n").encode("utf-8"))
-        loader.close(bnodes)
-        return
+def _reload_store(store_dir: Path, dirty: Path, *, bnodes, turtle: Path) -> None:
+    """Load the Oxigraph store again from the triples of ``turtle`` and the lines of the blank-node
+    index ``bnodes`` (a store that is missing, or was left half-written)."""
+    from .graph.merge import lines_of_turtle
+    loader = _StoreLoader(store_dir, dirty)
+    for line in lines_of_turtle(turtle):
+        if "_:" not in line or not is_bnode_line(line):
+            loader.add((line + "\n").encode("utf-8"))
+    loader.close(bnodes)
+
+
+class _StoreChanges:
+    """Keeps the Oxigraph store equal to the merged graph: the lines that enter and leave it are
+    applied in a thread of their own, in chunks, as :func:`~policykg.graph.merge.apply_delta`
+    finds them (pyoxigraph releases the GIL, so the store works while the merge goes on).
+
+    A line never both enters and leaves in one build, so the chunks may be applied in any order.
+    """
+
+    def __init__(self, store_dir: Path, dirty: Path):
+        from concurrent.futures import ThreadPoolExecutor
+        ox = _oxigraph()
+        dirty.touch()
+        self.store = ox.Store(str(store_dir))
+        self.thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-store")
+        self.jobs: list = []
+
+    def add(self, added: list[str], removed: list[str]) -> None:
+        """Lines that entered and left the graph (the lists are the caller's to reuse)."""
+        self.jobs.append(self.thread.submit(_apply_changes, self.store, list(added), list(removed)))
+
+    def finish(self, added: list[str], removed: list[str]):
+        """The last lines; a future that is done when every change is applied and on disk."""
+        self.add(added, removed)
+        jobs, self.jobs = self.jobs, []
+
+        def flush():
+            for job in jobs:
+                job.result()          # they ran first (one thread, in order): raise what they raised
+            self.store.flush()
+        return self.thread.submit(flush)
+
+    def close(self) -> None:
+        self.thread.shutdown(wait=True)
+        self.store = None
+
+
+def _apply_changes(store, added: list[str], removed: list[str]) -> None:
+    """Remove and add N-Triples lines to the default graph of an Oxigraph store, in transactions.
+
+    Not through the bulk loader: each of its loads lands in RocksDB's first level, and a few
+    of them into a big store set off a compaction of all of it (seconds, measured). Blank-node
+    labels are kept, so the list cells stay the nodes that graph.ttl and later builds name.
+    """
     ox = _oxigraph()
-    dirty.touch()
-    s = ox.Store(str(store_dir))
     nt = ox.RdfFormat.N_TRIPLES
-    try:
-        # blank-node labels are kept (the bulk loader would rename them), so the list cells
-        # stay the nodes that graph.ttl and later builds name
-        gone = changes.get("removed", ())
-        plain = [line for line in gone if "_:" not in line or not is_bnode_line(line)]
-        for i in range(0, len(plain), 20_000):     # one transaction per chunk, not one per triple
-            s.update("DELETE DATA {\n" + "\n".join(plain[i:i + 20_000]) + "\n}")
-        blank = "".join(line + "\n" for line in gone if "_:" in line and is_bnode_line(line))   # not in DELETE DATA
-        for t in ox.parse(blank.encode("utf-8"), format=nt, lenient=True):
-            s.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
-        added = changes.get("added", ())
-        _bulk_add(s, "".join(line + "\n" for line in added if "_:" not in line).encode("utf-8"),
-                  "".join(line + "\n" for line in added if "_:" in line).encode("utf-8"))
-        s.flush()
-    finally:
-        del s
+    plain = [line for line in removed if "_:" not in line or not is_bnode_line(line)]
+    if plain:        # one transaction, not one per triple
+        store.update("DELETE DATA {\n" + "\n".join(plain) + "\n}")
+    blank = "".join(line + "\n" for line in removed if "_:" in line and is_bnode_line(line))   # not in DELETE DATA
+    for t in ox.parse(blank.encode("utf-8"), format=nt, lenient=True):
+        store.remove(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()))
+    plain = "".join(line + "\n" for line in added if "_:" not in line)
+    if plain:
+        store.load(plain.encode("utf-8"), format=nt, lenient=True)
+    blank = "".join(line + "\n" for line in added if "_:" in line)
+    if blank:
+        store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+                     for t in ox.parse(blank.encode("utf-8"), format=nt, lenient=True))
 
 
 def _oxigraph():
