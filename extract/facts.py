@@ -22,15 +22,16 @@ LEVELS = ("Country", "Province", "Prefecture", "County", "Township")
 
 
 def _fact(cls):
-    """``dataclass(frozen=True)``, with an ``__init__`` that fills the new instance's dictionary at once.
+    """``dataclass(frozen=True, slots=True)``, with an ``__init__`` that sets each slot directly.
 
-    The ``__init__`` written by ``dataclass(frozen=True)`` sets each field through ``object.__setattr__``,
-    which makes facts (built by the hundred per document) slow to create; this one takes the same
-    parameters, with the same defaults, and gives the same objects.
+    Facts are built by the hundred per document: slots spare each one a dictionary (less to allocate,
+    and less for the garbage collector to walk through). The ``__init__`` written by ``dataclass(frozen=True)``
+    sets each field through ``object.__setattr__``, which is slow; this one takes the same parameters,
+    with the same defaults, and gives the same objects.
     """
-    cls = dataclass(frozen=True)(cls)
+    cls = dataclass(frozen=True, slots=True)(cls)
     params, values = [], []
-    scope = {"__name__": cls.__module__, "_set": object.__setattr__}
+    scope = {"__name__": cls.__module__}
     for f in fields(cls):
         if f.default_factory is not MISSING:
             raise TypeError(f"{cls.__name__}.{f.name}: a default factory is not supported here")
@@ -39,9 +40,9 @@ def _fact(cls):
         else:
             scope[f"_default_{f.name}"] = f.default
             params.append(f"{f.name}=_default_{f.name}")
-        values.append(f"{f.name!r}: {f.name}")
-    exec(f"def __init__(self, {', '.join(params)}):\n"
-         f"    _set(self, '__dict__', {{{', '.join(values)}}})\n", scope)
+        scope[f"_set_{f.name}"] = getattr(cls, f.name).__set__
+        values.append(f"    _set_{f.name}(self, {f.name})\n")
+    exec(f"def __init__(self, {', '.join(params)}):\n{''.join(values)}", scope)
     init = scope["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__annotations__ = {**{f.name: f.type for f in fields(cls)}, "return": None}

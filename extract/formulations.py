@@ -16,7 +16,7 @@ from bisect import bisect_right
 
 from .facts import Formulation, Item, Span
 from .numerals import NUMERAL_CHARS, cn_to_int
-from .ruleset import RuleSet
+from .ruleset import RuleSet, any_of
 from .text import Breaks
 
 _QUOTES_OPEN = "“‘《"
@@ -43,10 +43,12 @@ class _Tables:
         self.heads = rules.heads
         self.head_len = max(map(len, rules.heads), default=0)
         self.lexicon = rules.lexicon
-        # each exclusion with what it reads, as _excluded gathers them: the head, the three characters
-        # before the label, the label, the four characters after it
+        # the exclusions of each kind as one pattern, with what they read, as _excluded gathers them: the
+        # head, the three characters before the label, the label, the four characters after it
         reads = ("head", "before", "label", "after")
-        self.excluded = tuple((reads.index(kind), rx) for _rid, kind, rx in rules.exclusions)
+        self.excluded = tuple((k, any_of(rx.pattern for _rid, kind, rx in rules.exclusions if kind == read))
+                              for k, read in enumerate(reads)
+                              if any(kind == read for _rid, kind, _rx in rules.exclusions))
         self.introducer = rules.pattern("introducer")
         self.introducer_run = rules.pattern("introducer_run")
 

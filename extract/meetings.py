@@ -21,6 +21,7 @@ from bisect import bisect_left
 from dataclasses import dataclass
 
 from .facts import Division, LEVELS
+from .ruleset import any_of
 from .text import Breaks, WordHits
 
 # every date starts with a digit: the lookahead lets a scan pass the other characters quickly
@@ -98,40 +99,14 @@ def resolve_level(word_target: str, level: str, anchor: Division | None, self_ok
     return next(d for d in pool if d.code == ranked[0][0])
 
 
-class _Each:
-    """Patterns tried one by one: what :func:`_any_of` gives for patterns it cannot join."""
-
-    def __init__(self, patterns):
-        self.patterns = [re.compile(p) for p in patterns]
-
-    def search(self, *args):
-        return next((m for rx in self.patterns if (m := rx.search(*args))), None)
-
-    def match(self, *args):
-        return next((m for rx in self.patterns if (m := rx.match(*args))), None)
-
-
-def _any_of(patterns):
-    """One pattern that matches where any of ``patterns`` does (one call instead of one per rule), unless
-    they cannot be joined: a group referred back to (\\1) would change its number, a group name could
-    be taken twice."""
-    patterns = list(patterns)
-    if any(re.search(r"\\[1-9]|\(\?P=", p) for p in patterns):
-        return _Each(patterns)
-    try:
-        return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
-    except re.error:
-        return _Each(patterns)
-
-
 def _scope_patterns(rules) -> dict:
     """The scope patterns by kind, unanchored (matched at a position), each kind as one pattern."""
-    return {k: _any_of(rx.pattern.lstrip("^") for _r, kind, rx in rules.scope if kind == k)
+    return {k: any_of(rx.pattern.lstrip("^") for _r, kind, rx in rules.scope if kind == k)
             for k in ("spirit", "after", "sameday", "after_sentence")}
 
 
 def _meeting_boilerplate(rules) -> re.Pattern:
-    return _any_of(rx.pattern for _r, kind, rx in rules.boilerplate if kind == "meeting")
+    return any_of(rx.pattern for _r, kind, rx in rules.boilerplate if kind == "meeting")
 
 
 def _long_level_words(rules) -> tuple[str, ...]:
@@ -153,6 +128,15 @@ class MeetingReader:
         self.boiler = rules.derived(_meeting_boilerplate)
         self.scope = rules.derived(_scope_patterns)
         self.fallback: list[MeetingMention] = []
+        self._levels: dict = {}     # what resolve_level gives in this document, by its arguments
+
+    def _resolve_level(self, target: str, level: str, anchor: Division | None, self_ok: bool) -> Division | None:
+        """:func:`resolve_level` in this document (computed once for each level word and anchor)."""
+        key = (target, level, anchor, self_ok)
+        found = self._levels.get(key, key)
+        if found is key:
+            found = self._levels[key] = resolve_level(target, level, anchor, self_ok, self.gaz, self.doc_divs)
+        return found
 
     # ------------------------------------------------------------------ one clause
     def prefixes_at(self, pos: int, end: int, anchor: Division | None, self_ok: bool) -> tuple[list[Prefix], int]:
@@ -179,7 +163,7 @@ class MeetingReader:
                 if len(lm.group()) == 1 and not self.organ_pat.match(s, lm.end()) and not (
                         out and s[pos - 1] in "、和及"):
                     break
-                div = resolve_level(target, level, anchor, self_ok and self_word, self.gaz, self.doc_divs)
+                div = self._resolve_level(target, level, anchor, self_ok and self_word)
                 p = Prefix(pos, lm.end(), div, level if div is None else div.level, rid)
             om = self.organ_pat.match(s, p.end)
             if om and om.end() <= end:
@@ -332,7 +316,7 @@ class MeetingReader:
             lm = self.level_pat.match(s, w.start())
             if lm:
                 _rid, target, level, _self = self.rules.level_words[lm.group()]
-                return resolve_level(target, level, section_div, True, self.gaz, self.doc_divs)
+                return self._resolve_level(target, level, section_div, True)
         if first_loc == b:
             return None
         loc = self.loc_at[first_loc]

@@ -379,22 +379,22 @@ class _Reader:
         def where(g):
             return g[0].division.code if g[0].division else f"level:{g[0].level or ''}"
 
-        def name(g):
-            return self.s[g[0].name_start:g[0].end]
-
         out = list(groups)
+        place_of = {id(g): where(g) for g in out}     # (read again for a group that takes another in)
         for g in list(out):
-            b = name(g)
-            if any(x.date for x in g) or len(b) < 4:
+            first = g[0]
+            b = self.s[first.name_start:first.end]
+            if len(b) < 4 or any(x.date for x in g):
                 continue
-            place = where(g)
+            place = place_of[id(g)]
             for h in out:
-                if h is g or where(h) != place:
+                if h is g or place_of[id(h)] != place:
                     continue
-                a = name(h)
+                a = self.s[h[0].name_start:h[0].end]
                 if a != b and (a.startswith(b) or b.startswith(a) or a.endswith(b) or b.endswith(a)):
                     h.extend(g)
                     h.sort(key=lambda x: x.start)
+                    place_of[id(h)] = where(h)
                     out.remove(g)
                     break
         return out

@@ -27,6 +27,32 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(set(words), key=lambda w: (-len(w), w)))
 
 
+class _Each:
+    """Patterns tried one by one: what :func:`any_of` gives for patterns it cannot join."""
+
+    def __init__(self, patterns):
+        self.patterns = [re.compile(p) for p in patterns]
+
+    def search(self, *args):
+        return next((m for rx in self.patterns if (m := rx.search(*args))), None)
+
+    def match(self, *args):
+        return next((m for rx in self.patterns if (m := rx.match(*args))), None)
+
+
+def any_of(patterns):
+    """One pattern that matches where any of ``patterns`` does (one call instead of one per rule), unless
+    they cannot be joined: a group referred back to (\\1) would change its number, a group name could
+    be taken twice."""
+    patterns = list(patterns)
+    if any(re.search(r"\\[1-9]|\(\?P=", p) for p in patterns):
+        return _Each(patterns)
+    try:
+        return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
+    except re.error:
+        return _Each(patterns)
+
+
 @dataclass(frozen=True)
 class RuleSet:
     """Compiled rules; fields map words to the id of the rule that defines them."""

@@ -63,7 +63,13 @@ def find_statements(s: str, rules, paragraphs, person_names: list[str]) -> list[
     speakers = _Speakers(s, rules, person_names)
     verb_hits = WordHits(rules.pattern("verb"), s)
     out: list[StatementMention] = []
-    for para in paragraphs:
+    para_starts = [para.start for para in paragraphs]
+    # only the paragraphs that hold a verb: those where the verbs of the whole text start (no verb word
+    # runs across a line break)
+    for pi in dict.fromkeys(bisect_right(para_starts, v) - 1 for v in verb_hits.starts):
+        if pi < 0:
+            continue
+        para = paragraphs[pi]
         verbs = [v.start() for v in verb_hits.within(para.start, para.end)]
         if not verbs:
             continue

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
+from functools import partial
 from typing import NamedTuple
 
 from .script import to_simplified
@@ -26,6 +27,7 @@ _PUNCT = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},",": "，
 SENTENCE_END = "。！？；"
 # 。！？； and the closing quotes after them (written with a leading set, which a search finds fast)
 _SENTENCE_ENDING = re.compile(f"[{SENTENCE_END}][{SENTENCE_END}]*[”’」』）)]*")
+_START, _END, _SPAN = re.Match.start, re.Match.end, re.Match.span
 
 
 _PUNCT_PAIRS = tuple((chr(c), r) for c, r in _PUNCT.items() if chr(c) != r)
@@ -62,7 +64,7 @@ class Breaks:
         """After the last break before ``pos``, or ``floor``."""
         hi, width = pos, 32
         while hi > floor:     # read back in ever wider windows (a search reads forwards)
-            lo = max(floor, hi - width)
+            lo = hi - width if hi - width > floor else floor
             m = self._last.search(s, lo, hi)
             if m:
                 return m.start() + 1
@@ -82,7 +84,7 @@ class WordHits:
     def __init__(self, pattern: re.Pattern, s: str):
         self.pattern, self.s = pattern, s
         self.matches = list(pattern.finditer(s))
-        self.starts = [m.start() for m in self.matches]
+        self.starts = list(map(_START, self.matches))
 
     def within(self, a: int, b: int) -> list:
         """The matches in a..b: those of the whole text, unless one runs across a or b (then a..b is read)."""
@@ -112,22 +114,20 @@ class Segment(NamedTuple):
     end: int
 
 
+# a paragraph: a line without its leading and trailing spaces, tabs and carriage returns
+_PARAGRAPH = re.compile(r"[^ \t\r\n](?:[^\n]*[^ \t\r\n])?")
+_segment = partial(tuple.__new__, Segment)      # Segment(start, end) from a pair, at C speed
+
+
 def paragraphs(s: str) -> list[Segment]:
     """Non-blank lines, as offsets."""
-    out, pos = [], 0
-    for line in s.split("\n"):
-        kept = line.strip(" \t\r")
-        if kept:
-            a = pos + len(line) - len(line.lstrip(" \t\r"))
-            out.append(Segment(a, a + len(kept)))
-        pos += len(line) + 1
-    return out
+    return list(map(_segment, map(_SPAN, _PARAGRAPH.finditer(s))))
 
 
 def sentences(s: str, paras: list[Segment]) -> list[tuple[int, Segment]]:
     """The sentences of the paragraphs ``paras`` of ``s``, each with the index of its paragraph; split
     after 。！？； (closing quotes stay with their sentence)."""
-    ends = [m.end() for m in _SENTENCE_ENDING.finditer(s)]     # (none runs across a line's end)
+    ends = list(map(_END, _SENTENCE_ENDING.finditer(s)))     # (none runs across a line's end)
     ends.append(len(s) + 1)     # (past every paragraph: the scans below stop on it)
     out = []
     k = 0
@@ -135,9 +135,9 @@ def sentences(s: str, paras: list[Segment]) -> list[tuple[int, Segment]]:
         while ends[k] <= a:
             k += 1
         while ends[k] <= e:
-            out.append((pi, Segment(a, ends[k])))
+            out.append((pi, _segment((a, ends[k]))))
             a = ends[k]
             k += 1
         if a < e and not s[a:e].isspace():    # (the others end with 。 or the like)
-            out.append((pi, Segment(a, e)))
+            out.append((pi, _segment((a, e))))
     return out
