@@ -199,6 +199,22 @@ def split_counted(rec: str) -> tuple[str, int]:
 
 # ----------------------------------------------------------------------------- sorted files
 
+def _end_of_run(data: bytes, prefix: bytes, at_eof: bool) -> int | None:
+    """Where the lines that start with ``prefix`` at the start of ``data`` end, if the first 64 lines
+    of ``data`` tell (else None: a hub, or too little read)."""
+    i = 0
+    for _ in range(64):
+        j = data.find(b"\n", i)
+        if j < 0:
+            return None
+        i = j + 1
+        if not data.startswith(prefix, i):
+            if at_eof or len(data) - i >= len(prefix):    # the next line is another subject's
+                return i
+            return None
+    return None
+
+
 class _Sorted:
     """A forward-only reader of a sorted file of records (lines, or Turtle blocks) that copies what it skips.
 
@@ -230,13 +246,28 @@ class _Sorted:
         n = min(n, self.size - offset)
         if n <= 0:
             return b""
+        if n > self.WINDOW:
+            return self._pread(offset, n)
+        buf, at = self._view(offset, n)
+        return buf[at:at + n]
+
+    def _view(self, offset: int, n: int) -> tuple[bytes, int]:
+        """``(buffer, at)`` with the ``n`` bytes from ``offset`` (at most a window, not past the end)
+        at ``buffer[at:at + n]``: searched in place, not copied out."""
         at = offset - self.window_at
-        if 0 <= at and at + n <= len(self.window):
-            return self.window[at:at + n]
-        if n <= self.WINDOW:              # read ahead: the next records are likely asked for next
+        if not (0 <= at and at + n <= len(self.window)):     # read ahead: changed subjects come in runs
             self.window, self.window_at = self._pread(offset, min(self.WINDOW, self.size - offset)), offset
-            return self.window[:n]
-        return self._pread(offset, n)
+            at = 0
+        return self.window, at
+
+    def _find(self, needle: bytes, offset: int, n: int) -> int:
+        """Where ``needle`` starts in the ``n`` bytes from ``offset`` (at most a window), or -1."""
+        n = min(n, self.size - offset)
+        if n <= 0:
+            return -1
+        buf, at = self._view(offset, n)
+        j = buf.find(needle, at, at + n)
+        return -1 if j < 0 else offset + j - at
 
     def _pread(self, offset: int, n: int) -> bytes:
         data = os.pread(self.fd, n, offset)
@@ -255,13 +286,17 @@ class _Sorted:
         at = i - 1                    # a record starts after a line end (and, in Turtle, not with a space)
         n = self.WINDOW
         while at < self.size:
-            data = self._read(at, n)
-            m = (_NEXT_BLOCK if self.blocks else _NEXT_LINE).search(data)
+            n = min(n, self.size - at)
+            if n <= self.WINDOW:
+                buf, b = self._view(at, n)
+            else:
+                buf, b = self._pread(at, n), 0
+            m = (_NEXT_BLOCK if self.blocks else _NEXT_LINE).search(buf, b, b + n)
             if m is not None:
-                return at + m.start() + 1
-            if at + len(data) >= self.size:
+                return at + m.start() - b + 1
+            if at + n >= self.size:
                 return self.size
-            at += max(1, len(data) - 1)
+            at += max(1, n - 1)
             n = min(n * 2, self.CHUNK)
         return self.size
 
@@ -346,9 +381,9 @@ class _Sorted:
         start = self.pos
         if self._at_end(start) or self._key(start) >= key:
             return
-        j = self._read(start, self.WINDOW).find(b"\n" + needle)
+        j = self._find(b"\n" + needle, start, self.WINDOW)
         if j >= 0:
-            self._copy(start + j + 1)
+            self._copy(j + 1)
             return
         self._copy(self._locate(key))
 
@@ -360,19 +395,15 @@ class _Sorted:
         if self.blocks:                 # one block: up to the next line that does not start with a space
             end = self._start_at_or_after(pos + 1)
         else:                           # lines that start with the subject: a few, or thousands (a hub)
-            data = self._read(pos, self.WINDOW)
-            prefix = data[:data.index(b" ") + 1]
-            at_eof = pos + len(data) >= self.size
             end = None
-            i = 0
-            for _ in range(64):
-                j = data.find(b"\n", i)
-                if j < 0:
+            for n in (4096, self.WINDOW):       # a few lines, mostly
+                data = self._read(pos, n)
+                at_eof = pos + len(data) >= self.size
+                i = _end_of_run(data, data[:data.index(b" ") + 1], at_eof)
+                if i is not None:
+                    end = pos + i
                     break
-                i = j + 1
-                if not data.startswith(prefix, i):
-                    if at_eof or len(data) - i >= len(prefix):    # the next line is another subject's
-                        end = pos + i
+                if at_eof or len(data) < n:
                     break
             if end is None:
                 end = self._locate(key[:-1] + b"!")   # keys end with a space: the next key up

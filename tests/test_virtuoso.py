@@ -1,4 +1,5 @@
-"""``policykg push`` against a real Virtuoso 7 server (Debian ``virtuoso-opensource``).
+"""``policykg push``, and the bulk loader on ``graph.nq.gz``, against a real Virtuoso 7 server (Debian
+``virtuoso-opensource``).
 
 The fixture starts ``virtuoso-t`` in the foreground with a database in a temporary
 directory, listening on loopback ports only, waits until its SPARQL endpoint answers and
@@ -85,6 +86,9 @@ def sparql(base: str, query: str) -> list[dict]:
     return [{k: v["value"] for k, v in row.items()} for row in rows]
 
 
+SERVERS: dict[str, dict] = {}     # base URL → its SQL port and database directory
+
+
 @pytest.fixture(scope="module")
 def virtuoso(tmp_path_factory):
     exe = need_program("virtuoso-t")
@@ -112,6 +116,7 @@ def virtuoso(tmp_path_factory):
                     pytest.fail("virtuoso-t did not answer within 120 s:\n"
                                 + (root / "server.log").read_text(errors="replace")[-2000:])
                 time.sleep(0.5)
+        SERVERS[base] = {"sql_port": sql_port, "db": db}
         yield base
     finally:
         if proc.poll() is None:
@@ -219,3 +224,24 @@ def test_push_reports_a_refused_request(virtuoso, corpus):
                        capture_output=True, text=True, timeout=300)
     assert r.returncode == 1
     assert "HTTP 401" in r.stderr
+
+
+def test_bulk_loader_reads_graph_nq_gz_into_each_documents_graph(virtuoso, corpus):
+    """graph.nq.gz, as it is (one gzip member per document), through Virtuoso's bulk loader."""
+    isql = need_program("isql-vt")
+    _src, out = corpus
+    server = SERVERS[virtuoso]
+    load_dir = server["db"] / "bulk"
+    load_dir.mkdir(exist_ok=True)
+    shutil.copy(out / "graph.nq.gz", load_dir / "graph.nq.gz")
+    docs = manifest(out)["documents"]
+    clear = "".join(f"SPARQL CLEAR GRAPH <{d['graph']}>;\n" for d in docs)    # what the push tests left
+    script = (f"{clear}ld_dir('{load_dir}', 'graph.nq.gz', 'https://example.org/unused');\n"
+              "rdf_loader_run();\ncheckpoint;\n"
+              "SELECT ll_state, ll_error FROM DB.DBA.load_list WHERE ll_file LIKE '%graph.nq.gz';\n")
+    r = subprocess.run([isql, f"127.0.0.1:{server['sql_port']}", "dba", "dba"], input=script,
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Error" not in r.stdout.split("ll_state")[-1], r.stdout
+    counts = graph_counts(virtuoso)
+    assert {d["graph"]: counts.get(d["graph"]) for d in docs} == {d["graph"]: d["quads"] for d in docs}
