@@ -253,7 +253,7 @@ class _Sorted:
 
     def _view(self, offset: int, n: int) -> tuple[bytes, int]:
         """``(buffer, at)`` with the ``n`` bytes from ``offset`` (at most a window, not past the end)
-        at ``buffer[at:at + n]``: searched in place, not copied out."""
+        at ``buffer[at:at + n]``, and what follows them in the window: searched in place, not copied out."""
         at = offset - self.window_at
         if not (0 <= at and at + n <= len(self.window)):     # read ahead: changed subjects come in runs
             self.window, self.window_at = self._pread(offset, min(self.WINDOW, self.size - offset)), offset
@@ -265,8 +265,11 @@ class _Sorted:
         n = min(n, self.size - offset)
         if n <= 0:
             return -1
-        buf, at = self._view(offset, n)
+        buf, at = self._view(offset, 1)          # what the window holds already, first
         j = buf.find(needle, at, at + n)
+        if j < 0 and len(buf) - at < n:
+            buf, at = self._view(offset, n)
+            j = buf.find(needle, at, at + n)
         return -1 if j < 0 else offset + j - at
 
     def _pread(self, offset: int, n: int) -> bytes:
@@ -288,7 +291,8 @@ class _Sorted:
         while at < self.size:
             n = min(n, self.size - at)
             if n <= self.WINDOW:
-                buf, b = self._view(at, n)
+                buf, b = self._view(at, 1)        # what the window holds from ``at`` on, first
+                n = len(buf) - b
             else:
                 buf, b = self._pread(at, n), 0
             m = (_NEXT_BLOCK if self.blocks else _NEXT_LINE).search(buf, b, b + n)
