@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from rdflib import URIRef
 
-from ..ontology.namespace import PREFIXES
+from ..ontology.prefixes import PREFIXES
 
 
 def _h(key: str, n: int = 12) -> str:

@@ -30,7 +30,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from ..ontology.namespace import PREFIXES
+from ..ontology.prefixes import PREFIXES
 from .nquads import is_bnode_line, split_line
 from .turtle_lines import BNodeIndex, Formatter, expand_term, header, parse_block, subject_key
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from typing import Iterable, Iterator
 
-from ..ontology.namespace import PREFIXES
+from ..ontology.prefixes import PREFIXES
 from .nquads import is_bnode_line, split_line, unescape_string
 
 __all__ = ["header", "turtle_from_lines", "iter_blocks", "BNodeIndex", "Formatter",

@@ -18,7 +18,7 @@ Turtle writers can abbreviate every IRI with a prefix:
 >>> PREFIXES["pkm"]
 'https://w3id.org/policykg/id/meeting/'
 
-This module imports only rdflib.
+This module imports only rdflib (and :mod:`policykg.ontology.prefixes`, plain strings).
 """
 from __future__ import annotations
 
@@ -42,8 +42,7 @@ __all__ = [
     "NS", "BASE", "PREFIXES", "CATEGORIES", "LEVELS",
 ]
 
-NS = "https://w3id.org/policykg#"
-"""The namespace of the policykg vocabulary."""
+from .prefixes import NS  # noqa: E402  (the namespace of the policykg vocabulary)
 
 
 class PK(DefinedNamespace):
@@ -130,30 +129,11 @@ SCHEMA = Namespace("http://schema.org/")
 NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#")
 """NLP Interchange Format core: pk:Mention, pk:start, pk:end and pk:quote align with it."""
 
-BASE = "https://w3id.org/policykg/id/"
-"""Where the IRIs of facts live: ``BASE + kind + "/" + key``."""
+from .prefixes import BASE, PREFIXES  # noqa: E402  (plain strings, shared with the corpus path)
 
-PREFIXES: dict[str, str] = {
-    "pk": NS,
-    "pkd": BASE + "document/",
-    "pkl": BASE + "locality/",
-    "pkm": BASE + "meeting/",
-    "pks": BASE + "statement/",
-    "pkf": BASE + "formulation/",
-    "pki": BASE + "item/",
-    "pkp": BASE + "person/",
-    "pkc": BASE + "campaign/",
-    "pkn": BASE + "mention/",
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "owl": str(OWL),
-    "dcterms": str(DCTERMS),
-    "schema": str(SCHEMA),
-    "skos": str(SKOS),
-    "prov": str(PROV),
-}
-"""Prefix → namespace, in the fixed order in which graphs bind them."""
+_RDFLIB = {"rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "dcterms": DCTERMS, "schema": SCHEMA,
+           "skos": SKOS, "prov": PROV}
+assert all(PREFIXES[p] == str(ns) for p, ns in _RDFLIB.items()), "prefixes.py and rdflib disagree"
 
 CATEGORIES: tuple[URIRef, ...] = (
     PK.Task, PK.Principle, PK.Goal, PK.Phase, PK.Theme, PK.Requirement, PK.Commitment, PK.Other,

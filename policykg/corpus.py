@@ -205,9 +205,9 @@ def code_fingerprint(published: str | None = None) -> str:
             files += [root / n for n in ("build.py", "iris.py", "nquads.py", "turtle_lines.py")]
         else:
             files += sorted(root.glob("*.py")) + sorted(root.glob("rules/*")) + sorted(root.glob("data/*"))
-    try:
-        ns = __import__("policykg.ontology.namespace", fromlist=["__file__"])
-        files.append(Path(ns.__file__))
+    try:      # read, not imported: namespace.py loads rdflib, which a corpus build does without
+        ns = Path(__import__("policykg.ontology.prefixes", fromlist=["__file__"]).__file__)
+        files += [ns.with_name("namespace.py"), ns]
     except ImportError:   # pragma: no cover
         pass
     files.append(pkg / "inputs.py")

@@ -299,6 +299,16 @@ def test_nquads_are_gzip_members_one_per_document_and_plain_on_request(tmp_path)
     assert not (out / "graph.nq").exists()
 
 
+def test_the_merging_process_does_not_load_rdflib():
+    """The corpus path writes strings: its start-up does without rdflib's import (a fifth of a second)."""
+    code = ("import sys, policykg.cli, policykg.commands.build, policykg.corpus, policykg.graph.merge\n"
+            "policykg.corpus.code_fingerprint()\n"
+            "print('rdflib' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == "False"
+
+
 def test_store_answers_like_rdflib(tmp_path):
     src = corpus_dir(tmp_path)
     build_corpus([src], tmp_path / "out", jobs=1, html=False)
@@ -511,7 +521,7 @@ def test_html_is_written_for_a_small_corpus(tmp_path):
 
 @pytest.mark.parametrize("name", ["policykg.corpus", "policykg.inputs", "policykg.push", "policykg.api",
                                   "policykg.graph.nquads", "policykg.graph.turtle_lines", "policykg.graph.merge",
-                                  "policykg.graph.gsp"])
+                                  "policykg.graph.gsp", "policykg.ontology.prefixes"])
 def test_doctests(name):
     import doctest
     import importlib
