@@ -549,6 +549,7 @@ class _Build:
         self.frag_pos = 0
         self.executor = None
         self.background = self.store_update = self.store_changes = None
+        self.same_graph = False
         self.bar = _Progress(progress)
         self.changes: dict = {}
 
@@ -665,6 +666,24 @@ class _Build:
                 self.removed.append(prev)
         result.removed = len(self.removed)
         self.docs = [e for e in self.entries if e is not None]
+        if self._same_graph():
+            # nothing entered or left, and in the same order: the graph's files stay as they are
+            self.same_graph = True
+            self.manifest_docs = [e.as_dict(e.where[1], e.where[2]) for e in self.docs]
+            result.triples, result.documents = self.old.get("triples", 0), len(self.docs)
+            result.quads = sum(e.quads for e in self.docs)
+            self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-commit")
+            store_dir = out / "store"
+            if self.store and not (self.old.get("store") and store_dir.is_dir() and not (self.state / DIRTY).exists()):
+                from .graph.merge import read_counted
+                from .graph.turtle_lines import BNodeIndex
+                bnodes = BNodeIndex()
+                for line, n in read_counted(self.state / BNODES):
+                    bnodes.add(line, n)
+                self.store_update = self.background.submit(_reload_store, store_dir, self.state / DIRTY,
+                                                           bnodes=bnodes, turtle=out / "graph.ttl")
+            self.timings["merge"] = time.perf_counter() - t
+            return
         if not self.full and (result.built + result.removed) > self.FULL_REBUILD * max(1, len(self.docs)):
             # so much changed that rewriting everything in partitions is faster than splicing
             # (before graph.nq is assembled: that may rename the fragments read here)
@@ -697,6 +716,18 @@ class _Build:
         elif self.store and not self.full:     # a full build loaded it with the partitions
             self.store_update = self.background.submit(_reload_store, out / "store", self.state / DIRTY,
                                                        bnodes=self.bnodes, turtle=self.new_ttl)
+
+    def _same_graph(self) -> bool:
+        """Whether no document entered or left, and the documents keep their order in graph.nq.gz."""
+        if self.full or self.removed or self.result.built or self.old_nq is None:
+            return False
+        pos = 0
+        for e in self.docs:
+            if e.where[0] != "old" or e.where[1] != pos:
+                return False
+            pos += e.where[2]
+        stamp = self.old.get("files", {}).get(NQUADS)
+        return bool(stamp) and stamp[0] == pos
 
     def _merge_graph(self) -> None:
         """The merged graph's files (Turtle, counts, blank nodes) from the old ones and the documents' lines."""
@@ -815,8 +846,12 @@ class _Build:
         # The data files are not forced to disk one by one (gigabytes for a big corpus): the
         # manifest, written and synced last, records their sizes and times, and a build that
         # finds a file torn by a crash (a size or time that differs) starts clean.
-        files = {"graph.ttl": _file_stamp(self.new_ttl), NQUADS: _file_stamp(self.new_nq),
-                 f"{STATE}/{COUNTS}": _file_stamp(self.new_counts), f"{STATE}/{BNODES}": _file_stamp(tmp / BNODES)}
+        if self.same_graph:
+            files = {name: _file_stamp(out / name) for name in ("graph.ttl", NQUADS, f"{STATE}/{COUNTS}",
+                                                                 f"{STATE}/{BNODES}")}
+        else:
+            files = {"graph.ttl": _file_stamp(self.new_ttl), NQUADS: _file_stamp(self.new_nq),
+                     f"{STATE}/{COUNTS}": _file_stamp(self.new_counts), f"{STATE}/{BNODES}": _file_stamp(tmp / BNODES)}
         manifest = {"format": FORMAT, "fingerprint": self.fingerprint, "published": self.published,
                     "store": bool(self.store), "triples": result.triples, "files": files,
                     "documents": self.manifest_docs}
@@ -826,12 +861,13 @@ class _Build:
             w = time.perf_counter()
             self.store_update.result()
             self.timings["store wait"] = time.perf_counter() - w
-        os.replace(self.new_counts, state / COUNTS)
-        (state / "union.tsv").unlink(missing_ok=True)     # the full counts of policykg-corpus/1
-        os.replace(tmp / BNODES, state / BNODES)
-        os.replace(self.new_nq, out / NQUADS)
-        (out / "graph.nq").unlink(missing_ok=True)        # the plain N-Quads of policykg-corpus/1 and /2
-        os.replace(self.new_ttl, out / "graph.ttl")
+        if not self.same_graph:
+            os.replace(self.new_counts, state / COUNTS)
+            (state / "union.tsv").unlink(missing_ok=True)     # the full counts of policykg-corpus/1
+            os.replace(tmp / BNODES, state / BNODES)
+            os.replace(self.new_nq, out / NQUADS)
+            (out / "graph.nq").unlink(missing_ok=True)        # an older plain copy (or of policykg-corpus/2)
+            os.replace(self.new_ttl, out / "graph.ttl")
         os.replace(tmp / "report.json", out / "report.json")
         if result.failures:
             os.replace(tmp / "errors.jsonl", out / "errors.jsonl")

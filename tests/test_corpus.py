@@ -299,6 +299,29 @@ def test_nquads_are_gzip_members_one_per_document_and_plain_on_request(tmp_path)
     assert not (out / "graph.nq").exists()
 
 
+def test_a_rebuild_with_nothing_changed_leaves_the_graph_files_alone(tmp_path):
+    src = corpus_dir(tmp_path, n=3)
+    out = tmp_path / "out"
+    build_corpus([src], out, jobs=1, html=False)
+    names = ("graph.ttl", "graph.nq.gz", ".policykg/counts.tsv", ".policykg/bnodes.tsv")
+    stamps = {n: (out / n).stat().st_mtime_ns for n in names}
+    shutil.rmtree(out / "store")                    # a store to load again, from the graph as it is
+    r = build_corpus([src], out, jobs=1, html=False)
+    assert (r.built, r.removed, r.skipped) == (0, 0, 5)
+    assert {n: (out / n).stat().st_mtime_ns for n in names} == stamps      # not rewritten
+    build_corpus([src], tmp_path / "clean", jobs=1, html=False)
+    same_outputs(out, tmp_path / "clean")
+    q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert int(next(iter(Corpus(out).query(q)))["n"].value) == r.triples
+    # the same documents in another order: graph.nq.gz follows the input order, so it is written again
+    files = sorted(src.rglob("*.*"))
+    r = build_corpus(files[::-1], out, jobs=1, html=False)
+    assert (r.built, r.removed) == (0, 0)
+    build_corpus(files[::-1], tmp_path / "clean2", jobs=1, html=False)
+    same_outputs(out, tmp_path / "clean2")
+    assert (out / "graph.nq.gz").read_bytes() != (tmp_path / "clean" / "graph.nq.gz").read_bytes()
+
+
 def test_the_merging_process_does_not_load_rdflib():
     """The corpus path writes strings: its start-up does without rdflib's import (a fifth of a second)."""
     code = ("import sys, policykg.cli, policykg.commands.build, policykg.corpus, policykg.graph.merge\n"
