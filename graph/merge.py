@@ -215,6 +215,88 @@ def _end_of_run(data: bytes, prefix: bytes, at_eof: bool) -> int | None:
     return None
 
 
+class _Writer:
+    """An output file written by a thread of its own, in the order of the calls: bytes, and
+    stretches of other files that the kernel copies (``os.copy_file_range``, which releases the
+    GIL). The merge formats the next blocks while the unchanged bytes before them are copied.
+
+    The files copied from must stay open until :meth:`close` returns.
+    """
+
+    BUFFER = 1 << 20
+
+    def __init__(self, path):
+        import queue
+        import threading
+        self.f = open(path, "wb")
+        self.pending: list[bytes] = []
+        self.size = 0
+        self.queue: queue.SimpleQueue = queue.SimpleQueue()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="policykg-writer", daemon=True)
+        self.thread.start()
+
+    def write(self, data: bytes) -> None:
+        self.pending.append(data)
+        self.size += len(data)
+        if self.size >= self.BUFFER:
+            self._hand_over()
+
+    def copy(self, fd: int, offset: int, n: int) -> None:
+        self._hand_over()
+        self.queue.put((fd, offset, n))
+
+    def _hand_over(self) -> None:
+        if self.pending:
+            self.queue.put(b"".join(self.pending))
+            self.pending, self.size = [], 0
+
+    def close(self) -> None:
+        """Wait until everything is written and close the file (see :meth:`check`)."""
+        self._hand_over()
+        self.queue.put(None)
+        self.thread.join()
+        self.f.close()
+
+    def check(self) -> None:
+        """Raise what the thread met, if anything."""
+        if self.error is not None:
+            raise self.error
+
+    def _run(self) -> None:
+        kernel = hasattr(os, "copy_file_range")
+        while True:
+            op = self.queue.get()
+            if op is None:
+                return
+            if self.error is not None:
+                continue
+            try:
+                if isinstance(op, bytes):
+                    self.f.write(op)
+                    continue
+                fd, offset, n = op
+                self.f.flush()
+                done = 0
+                if kernel:
+                    try:
+                        while done < n:
+                            k = os.copy_file_range(fd, self.f.fileno(), n - done, offset + done)
+                            if k == 0:
+                                break
+                            done += k
+                    except OSError:           # a file system that cannot: through a buffer
+                        kernel = False
+                while done < n:
+                    chunk = os.pread(fd, min(n - done, 1 << 22), offset + done)
+                    if not chunk:
+                        raise ValueError(f"file shorter than expected (offset {offset + done})")
+                    self.f.write(chunk)
+                    done += len(chunk)
+            except BaseException as e:      # raised by close(), in the merging thread
+                self.error = e
+
+
 class _Sorted:
     """A forward-only reader of a sorted file of records (lines, or Turtle blocks) that copies what it skips.
 
@@ -234,7 +316,6 @@ class _Sorted:
         self.out = out
         self.blocks = blocks
         self.pos = 0                  # the current record; everything before it is dealt with
-        self.kernel_copy = hasattr(os, "copy_file_range")
         self.window, self.window_at = b"", 0    # the last bytes read: changed subjects come in runs
         if blocks and self.fd is not None:
             head = header().encode()
@@ -353,27 +434,11 @@ class _Sorted:
         return min(r, hi)
 
     def _copy(self, upto: int) -> None:
-        """Copy the bytes from the current position up to ``upto`` to the output."""
+        """Copy the bytes from the current position up to ``upto`` to the output (by its thread)."""
         n = upto - self.pos
         if n <= 0:
             return
-        self.out.flush()
-        done = 0
-        if self.kernel_copy:
-            try:
-                while done < n:
-                    k = os.copy_file_range(self.fd, self.out.fileno(), n - done, self.pos + done)
-                    if k == 0:
-                        break
-                    done += k
-            except OSError:           # a file system that cannot: through a buffer
-                self.kernel_copy = False
-        while done < n:
-            chunk = self._read(self.pos + done, min(n - done, self.CHUNK))
-            if not chunk:
-                raise ValueError(f"file shorter than expected (offset {self.pos + done})")
-            self.out.write(chunk)
-            done += len(chunk)
+        self.out.copy(self.fd, self.pos, n)
         self.pos = upto
 
     def copy_until(self, key: bytes, needle: bytes) -> None:
@@ -456,64 +521,68 @@ def apply_delta(old_counts, old_turtle, new_counts, new_turtle, groups: Iterable
     added = removed = None
     if changes is not None:
         added, removed = changes.setdefault("added", []), changes.setdefault("removed", [])
-    with open(new_counts, "wb") as fs, open(new_turtle, "wb") as ft:
-        ft.write(header().encode())
-        S = _Sorted(old_counts, fs, blocks=False)
-        T = _Sorted(old_turtle, ft, blocks=True)
-        clean = T.fd is None     # no old graph: a clean build
-        try:
-            for s, delta in _with_also(groups, also):
-                n_changed += 1
-                if on_changes is not None and len(added) + len(removed) >= chunk:
-                    on_changes(added, removed)
-                    added.clear()
-                    removed.clear()
-                if clean:
-                    counts = {line: n for line, n in delta if n > 0}
-                else:
-                    key = subject_key(s).encode()
-                    S.copy_until(key, key)
-                    shared = S.take(key)
-                    T.copy_until(key, term(s).encode() + b" ")
-                    old = T.take(key)
-                    spliced = None if not old or s in owners else _splice_lists(s, old.decode("utf-8"), shared,
-                                                                                 delta, fmt)
-                    if spliced is not None:       # a hub: its block edited in place, not read back
-                        text, shared_counts, gained, lost = spliced
-                        fs.write("".join([f"{line} #{shared_counts[line]}\n"
-                                          for line in sorted(shared_counts)]).encode())
-                        ft.write(text.encode())
-                        net += len(gained) - len(lost)
-                        n_spliced += 1
-                        if added is not None:
-                            added += gained
-                            removed += lost
-                        continue
-                    counts = _subject_counts(s, old, shared, before, fmt)
-                    n_before = len(counts)
-                    for line, n in delta:
-                        c = counts.get(line, 0) + n
-                        if c > 0:
-                            if added is not None and line not in counts:
-                                added.append(line)
-                            counts[line] = c
-                        elif line in counts:
-                            del counts[line]
-                            if removed is not None:
-                                removed.append(line)
-                    net -= n_before
-                if counts:
-                    net += len(counts)
-                    lines = sorted(counts)
-                    fs.write("".join([f"{line} #{counts[line]}\n" for line in lines if counts[line] > 1]).encode())
-                    text = block(s, lines)
-                    if text is not None:
-                        ft.write(text.encode())
-            S.copy_rest()
-            T.copy_rest()
-        finally:
-            S.close()
-            T.close()
+    fs, ft = _Writer(new_counts), _Writer(new_turtle)
+    ft.write(header().encode())
+    S = _Sorted(old_counts, fs, blocks=False)
+    T = _Sorted(old_turtle, ft, blocks=True)
+    clean = T.fd is None     # no old graph: a clean build
+    try:
+        for s, delta in _with_also(groups, also):
+            n_changed += 1
+            if on_changes is not None and len(added) + len(removed) >= chunk:
+                on_changes(added, removed)
+                added.clear()
+                removed.clear()
+            if clean:
+                counts = {line: n for line, n in delta if n > 0}
+            else:
+                key = subject_key(s).encode()
+                S.copy_until(key, key)
+                shared = S.take(key)
+                T.copy_until(key, term(s).encode() + b" ")
+                old = T.take(key)
+                spliced = None if not old or s in owners else _splice_lists(s, old.decode("utf-8"), shared,
+                                                                             delta, fmt)
+                if spliced is not None:       # a hub: its block edited in place, not read back
+                    text, shared_counts, gained, lost = spliced
+                    fs.write("".join([f"{line} #{shared_counts[line]}\n"
+                                      for line in sorted(shared_counts)]).encode())
+                    ft.write(text.encode())
+                    net += len(gained) - len(lost)
+                    n_spliced += 1
+                    if added is not None:
+                        added += gained
+                        removed += lost
+                    continue
+                counts = _subject_counts(s, old, shared, before, fmt)
+                n_before = len(counts)
+                for line, n in delta:
+                    c = counts.get(line, 0) + n
+                    if c > 0:
+                        if added is not None and line not in counts:
+                            added.append(line)
+                        counts[line] = c
+                    elif line in counts:
+                        del counts[line]
+                        if removed is not None:
+                            removed.append(line)
+                net -= n_before
+            if counts:
+                net += len(counts)
+                lines = sorted(counts)
+                fs.write("".join([f"{line} #{counts[line]}\n" for line in lines if counts[line] > 1]).encode())
+                text = block(s, lines)
+                if text is not None:
+                    ft.write(text.encode())
+        S.copy_rest()
+        T.copy_rest()
+    finally:
+        fs.close()
+        ft.close()
+        S.close()          # after the writers: they copy from these files
+        T.close()
+    fs.check()
+    ft.check()
     triples = net if clean else (old_triples or 0) + net
     return {"triples": triples, "changed_subjects": n_changed, "spliced": n_spliced}
 
