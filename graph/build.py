@@ -22,34 +22,40 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from operator import itemgetter
-from types import ModuleType
-from typing import Iterable, Iterator
-
-from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..extract.facts import CATEGORIES, LEVELS, Extraction
-from ..ontology.namespace import PK, PREFIXES, SCHEMA
+from ..ontology.prefixes import NS, PREFIXES
 from .iris import (campaign_iri_str, document_iri_str, formulation_iri_str, item_iri_str, locality_iri_str,
                    meeting_iri_str, mention_iri_str, person_iri_str, statement_iri_str)
 from .nquads import escape_string, nt_iri, rdf_term, split_line
 
 
-def _tokens(ns, names: Iterable[str] | None = None) -> ModuleType:
-    """The N-Triples tokens of a namespace's terms by local name: all of a closed namespace, or ``names``.
+if TYPE_CHECKING:       # rdflib is loaded by the functions that make rdflib objects, not to write lines
+    from rdflib import Graph
 
-    They are the attributes of a module object, the kind of object whose attributes Python reads fastest.
+
+class _Terms:
+    """The N-Triples tokens of a namespace's terms by local name: ``pk.Meeting == "<…policykg#Meeting>"``.
+
+    A token is made when first asked for and kept as an instance attribute, which Python reads
+    fast. No rdflib here (a worker that writes lines does without loading it); that every name
+    this module asks for is a term of its closed namespace is checked by the tests.
     """
-    base = str(ns)
-    iris = [str(t) for t in dir(ns)] if names is None else [base + n for n in names]
-    tokens = ModuleType(f"{base} as N-Triples")
-    tokens.__dict__.update({iri[len(base):]: nt_iri(iri) for iri in iris})
-    return tokens
+
+    def __init__(self, base: str):
+        self._base = base
+
+    def __getattr__(self, name: str) -> str:
+        if name.startswith("_"):
+            raise AttributeError(name)
+        token = nt_iri(self._base + name)
+        setattr(self, name, token)
+        return token
 
 
-# The vocabulary as N-Triples tokens, made once: ``pk.Meeting == "<https://w3id.org/policykg#Meeting>"``.
-pk, rdf, rdfs, dcterms, xsd = map(_tokens, (PK, RDF, RDFS, DCTERMS, XSD))
-schema = _tokens(SCHEMA, ("latitude", "longitude"))
+pk = _Terms(NS)
+rdf, rdfs, dcterms, xsd, schema = (_Terms(PREFIXES[p]) for p in ("rdf", "rdfs", "dcterms", "xsd", "schema"))
 LEVEL = {level: getattr(pk, level) for level in LEVELS}
 CATEGORY = {c: getattr(pk, c) for c in CATEGORIES}
 
@@ -296,6 +302,7 @@ def document_triples(doc, x: Extraction) -> Iterator[tuple]:
 
 
 def bind_prefixes(g: Graph) -> Graph:
+    from rdflib import URIRef
     for prefix, ns in PREFIXES.items():
         g.bind(prefix, URIRef(ns), override=True, replace=True)
     return g
@@ -303,6 +310,7 @@ def bind_prefixes(g: Graph) -> Graph:
 
 def build_graph(pairs: Iterable[tuple], graph: Graph | None = None) -> Graph:
     """An rdflib graph of the given ``(document, extraction)`` pairs, prefixes bound."""
+    from rdflib import Graph
     g = bind_prefixes(graph if graph is not None else Graph())
     for doc, x in pairs:
         for t in document_triples(doc, x):

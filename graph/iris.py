@@ -14,9 +14,12 @@ from __future__ import annotations
 import hashlib
 from functools import lru_cache
 
-from rdflib import URIRef
+from typing import TYPE_CHECKING
 
 from ..ontology.prefixes import PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib import URIRef
 
 
 def _h(key: str, n: int = 12) -> str:
@@ -71,6 +74,7 @@ def mention_iri_str(doc_id: str, start: int, end: int, rule: str) -> str:
 def _uriref(fn):
     """The rdflib form of an ``…_iri_str`` function: the same IRI as a ``URIRef``."""
     def iri(*args) -> URIRef:
+        from rdflib import URIRef    # loaded when an rdflib IRI is asked for, not to write lines
         return URIRef(fn(*args))
     iri.__name__ = iri.__qualname__ = fn.__name__[:-len("_str")]
     iri.__doc__ = f"The IRI of :func:`{fn.__name__}` as a ``URIRef``."

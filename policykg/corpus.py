@@ -181,6 +181,19 @@ def gunzip_member(data: bytes) -> str:
     return gzip.decompress(data).decode("utf-8") if data else ""
 
 
+_WARM_UP_TEXT = "3月1日，肥城市召开政法队伍教育整顿动员部署会议。会议强调，要抓好学习教育、查纠整改两个环节。"
+
+
+def _warm_up(published) -> None:
+    """A worker's first task, before any: one small article, so that the imports, the rules and the
+    gazetteer's indexes are ready when the documents come."""
+    from .inputs import Unit
+    try:
+        build_batch([Unit(source="<warm-up>", kind="stdin", digest="", data=_WARM_UP_TEXT.encode())], published)
+    except Exception:        # pragma: no cover - a real document will meet the problem and report it
+        pass
+
+
 # ----------------------------------------------------------------------------- fingerprint
 
 def code_fingerprint(published: str | None = None) -> str:
@@ -332,18 +345,21 @@ class _Serial:
 
 
 class _Pool:
-    """A process pool with a bounded number of batches in flight."""
+    """A process pool with a bounded number of batches in flight; its workers warm up as they start."""
 
     def __init__(self, jobs: int, published):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
         ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        self.ex = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx)
+        self.ex = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm_up,
+                                      initargs=(published,))
         self.published = published
         self.limit = jobs * 4
         self.futures = set()
+        self.used = False
 
     def submit(self, batch, bounds=None):
+        self.used = True
         self.futures.add(self.ex.submit(build_batch, batch, self.published, bounds))
 
     def results(self, block: bool):
@@ -358,10 +374,20 @@ class _Pool:
         results in order as they come."""
         if len(tasks) <= 1:
             return (fn(t) for t in tasks)
+        self.used = True
         return self.ex.map(fn, tasks, chunksize=1)
 
     def close(self):
-        self.ex.shutdown(wait=True, cancel_futures=True)
+        if self.used:
+            self.ex.shutdown(wait=True, cancel_futures=True)
+            return
+        # never given work (nothing had changed): not worth waiting for the warm-up to end
+        processes = list(getattr(self.ex, "_processes", {}).values())
+        self.ex.shutdown(wait=False, cancel_futures=True)
+        for p in processes:
+            p.terminate()
+        for p in processes:
+            p.join()
 
 
 class _Dask:
@@ -516,7 +542,6 @@ class _Build:
     PARTITION_SAMPLE = 200_000   # lines read before the ranges are chosen (fewer: one range in memory)
 
     def __init__(self, out: Path, *, jobs, scheduler, published, store, clean, sort_limit, progress):
-        from .graph.merge import DeltaSorter
         self.out, self.jobs, self.scheduler, self.published = out, jobs, scheduler, published
         self.store = store
         self.state = out / STATE
@@ -525,6 +550,19 @@ class _Build:
             shutil.rmtree(self.tmp, ignore_errors=True)
         self.tmp.mkdir(parents=True)
         self.timings: dict[str, float] = {}
+        # local workers start now and warm up (imports, rules, gazetteer) while this process reads
+        # the manifest and walks the inputs: an incremental build has them ready for its first batch
+        self.executor = _Pool(jobs, published) if jobs > 1 and not scheduler else None
+        try:
+            self._start(clean, sort_limit, progress)
+        except BaseException:
+            if self.executor is not None:
+                self.executor.close()
+            raise
+
+    def _start(self, clean, sort_limit, progress) -> None:
+        from .graph.merge import DeltaSorter
+        out, published = self.out, self.published
         self.fingerprint = code_fingerprint(published)
         old = None if clean else _read_manifest(out)
         if old is not None and old.get("fingerprint") != self.fingerprint:
@@ -547,7 +585,6 @@ class _Build:
         self.frag_path = self.tmp / "new.nq.gz"
         self.frag = open(self.frag_path, "wb")
         self.frag_pos = 0
-        self.executor = None
         self.background = self.store_update = self.store_changes = None
         self.same_graph = False
         self.bar = _Progress(progress)

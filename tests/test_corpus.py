@@ -322,10 +322,32 @@ def test_a_rebuild_with_nothing_changed_leaves_the_graph_files_alone(tmp_path):
     assert (out / "graph.nq.gz").read_bytes() != (tmp_path / "clean" / "graph.nq.gz").read_bytes()
 
 
+def test_the_terms_graph_build_writes_are_terms_of_their_namespaces():
+    """graph.build makes its tokens by name without rdflib: every name it uses is checked here
+    against the closed namespaces (a typo would otherwise write an IRI nobody defined)."""
+    import re as _re
+    from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+    from policykg.graph import build
+    from policykg.ontology.namespace import PK, SCHEMA
+    source = Path(build.__file__).read_text(encoding="utf-8")
+    closed = {"pk": PK, "rdf": RDF, "rdfs": RDFS, "dcterms": DCTERMS, "xsd": XSD}
+    used = {(ns, name) for ns, name in _re.findall(r"\b(pk|rdf|rdfs|dcterms|xsd|schema)\.([A-Za-z]\w*)", source)}
+    used |= {("pk", level) for level in build.LEVEL} | {("pk", c) for c in build.CATEGORY}
+    assert len(used) > 40
+    for ns, name in sorted(used):
+        if ns == "schema":
+            assert name in ("latitude", "longitude"), name
+            iri = str(SCHEMA) + name
+        else:
+            iri = str(getattr(closed[ns], name))     # raises on a name the namespace does not define
+        assert getattr(getattr(build, ns), name) == f"<{iri}>"
+
+
 def test_the_merging_process_does_not_load_rdflib():
-    """The corpus path writes strings: its start-up does without rdflib's import (a fifth of a second)."""
+    """The corpus path writes strings: its start-up, and a worker's, do without rdflib (a fifth of a second)."""
     code = ("import sys, policykg.cli, policykg.commands.build, policykg.corpus, policykg.graph.merge\n"
             "policykg.corpus.code_fingerprint()\n"
+            "policykg.corpus._warm_up(None)\n"       # a worker's first article: extraction, lines, gzip
             "print('rdflib' in sys.modules)")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
