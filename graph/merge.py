@@ -34,7 +34,8 @@ from ..ontology.prefixes import PREFIXES
 from .nquads import is_bnode_line, split_line
 from .turtle_lines import BNodeIndex, Formatter, expand_term, header, parse_block, subject_key
 
-__all__ = ["DeltaSorter", "apply_delta", "read_counted", "split_counted", "lines_of_turtle", "BNodeIndex"]
+__all__ = ["DeltaSorter", "apply_delta", "read_counted", "split_counted", "lines_of_turtle", "copy_bytes",
+           "BNodeIndex"]
 
 _NS_BYTES = {p.encode(): ns.encode() for p, ns in PREFIXES.items()}
 _NEXT_BLOCK = re.compile(rb"\n[^ ]")
@@ -197,6 +198,34 @@ def split_counted(rec: str) -> tuple[str, int]:
     return rec[:cut], int(rec[cut + 2:])
 
 
+def _counts_of(records: bytes) -> dict[str, int]:
+    """``{line: count}`` of counts-file records (``<s> <p> <o> . #2`` lines, UTF-8)."""
+    return dict(split_counted(rec) for rec in records.decode("utf-8").split("\n")[:-1])
+
+
+def copy_bytes(src_fd: int, dst, offset: int, n: int) -> None:
+    """Append ``n`` bytes of the file ``src_fd`` from ``offset`` to the binary file object ``dst``:
+    copied by the kernel (``os.copy_file_range``, which releases the GIL) where it can, else
+    through a buffer. Raises ValueError when the source is shorter."""
+    dst.flush()
+    done = 0
+    if hasattr(os, "copy_file_range"):
+        try:
+            while done < n:
+                k = os.copy_file_range(src_fd, dst.fileno(), n - done, offset + done)
+                if k == 0:
+                    break
+                done += k
+        except OSError:           # a file system that cannot: through a buffer
+            pass
+    while done < n:
+        chunk = os.pread(src_fd, min(n - done, 1 << 22), offset + done)
+        if not chunk:
+            raise ValueError(f"file shorter than expected (offset {offset + done})")
+        dst.write(chunk)
+        done += len(chunk)
+
+
 # ----------------------------------------------------------------------------- sorted files
 
 def _end_of_run(data: bytes, prefix: bytes, at_eof: bool) -> int | None:
@@ -264,7 +293,6 @@ class _Writer:
             raise self.error
 
     def _run(self) -> None:
-        kernel = hasattr(os, "copy_file_range")
         while True:
             op = self.queue.get()
             if op is None:
@@ -274,26 +302,10 @@ class _Writer:
             try:
                 if isinstance(op, bytes):
                     self.f.write(op)
-                    continue
-                fd, offset, n = op
-                self.f.flush()
-                done = 0
-                if kernel:
-                    try:
-                        while done < n:
-                            k = os.copy_file_range(fd, self.f.fileno(), n - done, offset + done)
-                            if k == 0:
-                                break
-                            done += k
-                    except OSError:           # a file system that cannot: through a buffer
-                        kernel = False
-                while done < n:
-                    chunk = os.pread(fd, min(n - done, 1 << 22), offset + done)
-                    if not chunk:
-                        raise ValueError(f"file shorter than expected (offset {offset + done})")
-                    self.f.write(chunk)
-                    done += len(chunk)
-            except BaseException as e:      # raised by close(), in the merging thread
+                else:
+                    fd, offset, n = op
+                    copy_bytes(fd, self.f, offset, n)
+            except BaseException as e:      # raised by check(), in the merging thread
                 self.error = e
 
 
@@ -596,9 +608,7 @@ def _subject_counts(subject: str, block: bytes, shared: bytes, before: BNodeInde
     for line in before.lines_of(subject):
         counts[line] = before.counts[line]
     if shared:
-        for rec in shared.decode("utf-8").split("\n")[:-1]:
-            line, n = split_counted(rec)
-            counts[line] = n
+        counts.update(_counts_of(shared))
     return counts
 
 
@@ -624,11 +634,7 @@ def _splice_lists(subject: str, text: str, shared: bytes, delta: list, fmt: Form
         if o[0] != "<":
             return None
         by_pred.setdefault(p, []).append((o, line, n))
-    counts: dict[str, int] = {}
-    if shared:
-        for rec in shared.decode("utf-8").split("\n")[:-1]:
-            line, n = split_counted(rec)
-            counts[line] = n
+    counts = _counts_of(shared) if shared else {}
     lead = fmt.term(subject) + " "
     gained, lost = [], []
     expanded: dict[str, str] = {}

@@ -1071,27 +1071,11 @@ def _start_writeback_of(path: Path) -> None:
 
 
 def _copy_range(src, dst, offset: int, length: int) -> None:
-    dst.flush()
-    done = 0
-    if hasattr(os, "copy_file_range"):
-        try:
-            while done < length:
-                n = os.copy_file_range(src.fileno(), dst.fileno(), length - done, offset + done)
-                if n == 0:
-                    break
-                done += n
-            if done == length:
-                return
-        except OSError:
-            pass
-    src.seek(offset + done)
-    left = length - done
-    while left > 0:
-        chunk = src.read(min(left, 1 << 22))
-        if not chunk:
-            raise CorpusError(f"{NQUADS} is shorter than its manifest says (offset {offset + length})")
-        dst.write(chunk)
-        left -= len(chunk)
+    from .graph.merge import copy_bytes
+    try:
+        copy_bytes(src.fileno(), dst, offset, length)
+    except ValueError:
+        raise CorpusError(f"{NQUADS} is shorter than its manifest says (offset {offset + length})") from None
 
 
 def _reload_store(store_dir: Path, dirty: Path, *, bnodes, turtle: Path) -> None:
