@@ -703,22 +703,19 @@ class _Build:
                 self.removed.append(prev)
         result.removed = len(self.removed)
         self.docs = [e for e in self.entries if e is not None]
+        result.documents = len(self.docs)
+        result.quads = sum(e.quads for e in self.docs)
+        # the store finishes in a thread (pyoxigraph releases the GIL) while this one writes the
+        # report and the manifest; the commit waits for it before renaming anything
+        self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-commit")
         if self._same_graph():
             # nothing entered or left, and in the same order: the graph's files stay as they are
             self.same_graph = True
             self.manifest_docs = [e.as_dict(e.where[1], e.where[2]) for e in self.docs]
-            result.triples, result.documents = self.old.get("triples", 0), len(self.docs)
-            result.quads = sum(e.quads for e in self.docs)
-            self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-commit")
-            store_dir = out / "store"
-            if self.store and not (self.old.get("store") and store_dir.is_dir() and not (self.state / DIRTY).exists()):
-                from .graph.merge import read_counted
-                from .graph.turtle_lines import BNodeIndex
-                bnodes = BNodeIndex()
-                for line, n in read_counted(self.state / BNODES):
-                    bnodes.add(line, n)
-                self.store_update = self.background.submit(_reload_store, store_dir, self.state / DIRTY,
-                                                           bnodes=bnodes, turtle=out / "graph.ttl")
+            result.triples = self.old.get("triples", 0)
+            if self.store and not self._store_intact():
+                self.store_update = self.background.submit(_reload_store, out / "store", self.state / DIRTY,
+                                                           bnodes=self._old_bnodes(), turtle=out / "graph.ttl")
             self.timings["merge"] = time.perf_counter() - t
             return
         if not self.full and (result.built + result.removed) > self.FULL_REBUILD * max(1, len(self.docs)):
@@ -738,13 +735,7 @@ class _Build:
             self.timings["merge"] = time.perf_counter() - t
             t = time.perf_counter()
             self.manifest_docs = nquads.result()
-        result.documents = len(self.docs)
-        result.quads = sum(e.quads for e in self.docs)
         self.timings["nquads"] = time.perf_counter() - t
-
-        # the store finishes in a thread (pyoxigraph releases the GIL) while this one writes the
-        # report and the manifest; the commit waits for it before renaming anything
-        self.background = ThreadPoolExecutor(max_workers=1, thread_name_prefix="policykg-commit")
         if not self.full:
             self.background.submit(_start_writeback_of, self.new_ttl)
         if self.store_changes is not None:
@@ -753,6 +744,21 @@ class _Build:
         elif self.store and not self.full:     # a full build loaded it with the partitions
             self.store_update = self.background.submit(_reload_store, out / "store", self.state / DIRTY,
                                                        bnodes=self.bnodes, turtle=self.new_ttl)
+
+    def _store_intact(self) -> bool:
+        """Whether the previous build left a store that holds its graph."""
+        return (self.old is not None and self.old.get("store", False) and (self.out / "store").is_dir()
+                and not (self.state / DIRTY).exists())
+
+    def _old_bnodes(self):
+        """The previous build's blank-node index (empty for a clean build)."""
+        from .graph.merge import read_counted
+        from .graph.turtle_lines import BNodeIndex
+        bnodes = BNodeIndex()
+        if self.old is not None:
+            for line, n in read_counted(self.state / BNODES):
+                bnodes.add(line, n)
+        return bnodes
 
     def _same_graph(self) -> bool:
         """Whether no document entered or left, and the documents keep their order in graph.nq.gz."""
@@ -768,7 +774,6 @@ class _Build:
 
     def _merge_graph(self) -> None:
         """The merged graph's files (Turtle, counts, blank nodes) from the old ones and the documents' lines."""
-        from .graph.merge import read_counted
         from .graph.turtle_lines import BNodeIndex
         result = self.result
         # the previous triples of documents changed or gone
@@ -780,10 +785,7 @@ class _Build:
                     if "_:" in line and is_bnode_line(line):
                         self.bnode_delta[line] = self.bnode_delta.get(line, 0) - 1
         # blank nodes of the new graph
-        bnodes = BNodeIndex()
-        if self.old is not None:
-            for line, n in read_counted(self.state / BNODES):
-                bnodes.add(line, n)
+        bnodes = self._old_bnodes()
         before = None if self.full else BNodeIndex(bnodes.counts)
         for line, n in self.bnode_delta.items():
             if n:
@@ -859,11 +861,9 @@ class _Build:
             for idx in (before, self.bnodes):
                 nodes, own = idx.closure(changed)
                 owners |= own | nodes
-        store_dir = self.out / "store"
-        if (self.store and self.old.get("store", False) and store_dir.is_dir()
-                and not (self.state / DIRTY).exists()):
+        if self.store and self._store_intact():
             # the store takes the lines that enter and leave the graph while they are found
-            self.store_changes = _StoreChanges(store_dir, self.state / DIRTY)
+            self.store_changes = _StoreChanges(self.out / "store", self.state / DIRTY)
         stats = apply_delta(self.state / COUNTS, self.out / "graph.ttl", self.new_counts, self.new_ttl,
                             self.delta.groups(), self.bnodes, before=before, also=owners, changes=self.changes,
                             old_triples=self.old.get("triples"),
