@@ -131,10 +131,6 @@ NIF = Namespace("http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#
 
 from .prefixes import BASE, PREFIXES  # noqa: E402  (plain strings, shared with the corpus path)
 
-_RDFLIB = {"rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "dcterms": DCTERMS, "schema": SCHEMA,
-           "skos": SKOS, "prov": PROV}
-assert all(PREFIXES[p] == str(ns) for p, ns in _RDFLIB.items()), "prefixes.py and rdflib disagree"
-
 CATEGORIES: tuple[URIRef, ...] = (
     PK.Task, PK.Principle, PK.Goal, PK.Phase, PK.Theme, PK.Requirement, PK.Commitment, PK.Other,
 )

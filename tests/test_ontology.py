@@ -168,6 +168,12 @@ def test_prefixes():
         if prefix.startswith("pk") and prefix != "pk":
             assert ns.startswith(BASE) and ns.endswith("/") and "/" not in ns[len(BASE):-1]
     assert len(set(PREFIXES.values())) == len(PREFIXES)
+    # ontology/prefixes.py writes the standard namespaces as strings: they must be rdflib's
+    from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+    from policykg.ontology.namespace import SCHEMA
+    standard = {"rdf": RDF, "rdfs": RDFS, "xsd": XSD, "owl": OWL, "dcterms": DCTERMS, "schema": SCHEMA,
+                "skos": SKOS, "prov": PROV}
+    assert {p: PREFIXES[p] for p in standard} == {p: str(ns) for p, ns in standard.items()}
 
 
 def test_jsonld_context_covers_every_term():
