@@ -503,7 +503,7 @@ class _Sorted:
 
 def apply_delta(old_counts, old_turtle, new_counts, new_turtle, groups: Iterable, bnodes: BNodeIndex,
                 *, before: BNodeIndex | None = None, also: Iterable[str] = (), changes: dict | None = None,
-                old_triples: int | None = None, on_changes=None, chunk: int = 20_000) -> dict:
+                old_triples: int | None = None, on_changes=None, chunk: int = 5_000) -> dict:
     """Write the new counts and Turtle files: the old ones with the changes of ``groups`` applied.
 
     ``groups`` yields ``(subject, [(line, change), …])`` in subject order (see
