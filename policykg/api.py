@@ -97,11 +97,20 @@ def report_json(report: dict) -> str:
     "failures": [
     ]}
     """
+    return report_text([report_row(x) for x in report.get("documents", [])],
+                       [report_row(x) for x in report.get("failures", [])])
+
+
+def report_row(item: dict) -> str:
+    """One document's (or failure's) line of ``report.json``, without its indent and comma."""
+    return json.dumps(item, ensure_ascii=False, sort_keys=True)
+
+
+def report_text(documents: list[str], failures: list[str]) -> str:
+    """``report.json`` text from its rows (see :func:`report_row`)."""
     def rows(items):
-        return ",\n".join(" " + json.dumps(x, ensure_ascii=False, sort_keys=True) for x in items)
-    docs, fails = report.get("documents", []), report.get("failures", [])
-    return ('{"documents": [\n' + rows(docs) + ("\n" if docs else "") + '],\n"failures": [\n' + rows(fails)
-            + ("\n" if fails else "") + "]}\n")
+        return "".join([" " + items[0]] + [",\n " + x for x in items[1:]]) + "\n" if items else ""
+    return '{"documents": [\n' + rows(documents) + '],\n"failures": [\n' + rows(failures) + "]}\n"
 
 
 def document_report(doc: Document, x: Extraction) -> dict:

@@ -322,6 +322,30 @@ def test_a_rebuild_with_nothing_changed_leaves_the_graph_files_alone(tmp_path):
     assert (out / "graph.nq.gz").read_bytes() != (tmp_path / "clean" / "graph.nq.gz").read_bytes()
 
 
+def test_unchanged_documents_keep_their_report_rows_unless_report_json_was_edited(tmp_path, monkeypatch):
+    import policykg.api as api
+    src = corpus_dir(tmp_path, n=4)
+    out = tmp_path / "out"
+    build_corpus([src], out, jobs=1, html=False)
+    encoded = []
+    real = api.report_row
+    monkeypatch.setattr(api, "report_row", lambda item: encoded.append(item) or real(item))
+    (src / "v2.txt").write_text(variant(2) + "\n会议强调，要压实责任。\n", encoding="utf-8")
+    assert build_corpus([src], out, jobs=1, html=False).built == 1
+    assert [r["source"] for r in encoded] == [str(src / "v2.txt")]     # the other rows were copied
+    build_corpus([src], tmp_path / "clean", jobs=1, html=False)
+    same_outputs(out, tmp_path / "clean")
+    # an edited report.json is not a source of rows: every row is encoded again
+    text = (out / "report.json").read_text(encoding="utf-8")
+    (out / "report.json").write_text(text.replace('"meetings": ', '"meetings": 1', 1), encoding="utf-8")
+    (src / "v2.txt").write_text(variant(2), encoding="utf-8")
+    encoded.clear()
+    build_corpus([src], out, jobs=1, html=False)
+    assert len(encoded) == 6
+    build_corpus([src], tmp_path / "clean2", jobs=1, html=False)
+    same_outputs(out, tmp_path / "clean2")
+
+
 def test_the_terms_graph_build_writes_are_terms_of_their_namespaces():
     """graph.build makes its tokens by name without rdflib: every name it uses is checked here
     against the closed namespaces (a typo would otherwise write an IRI nobody defined)."""
