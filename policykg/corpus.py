@@ -354,6 +354,7 @@ class _Pool:
         ctx = multiprocessing.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.ex = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm_up,
                                       initargs=(published,))
+        self.ex.submit(int)      # the workers start (and warm up) now, not at the first document
         self.published = published
         self.limit = jobs * 4
         self.futures = set()
