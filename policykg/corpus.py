@@ -59,7 +59,6 @@ import gzip
 import hashlib
 import json
 import os
-import re
 import shutil
 import sys
 import time
@@ -782,7 +781,7 @@ class _Build:
         result = self.result
         # the previous triples of documents changed or gone
         if self.removed and self.old_nq is not None:
-            for lines in self._blocks_of(self.old_nq, [(p["offset"], p["length"]) for p in self.removed]):
+            for lines in self._blocks_of(self.old_nq, [(p["offset"], p["length"], p["graph"]) for p in self.removed]):
                 if not self.full:
                     self.delta.add(lines, -1)
                 for line in lines:
@@ -812,8 +811,8 @@ class _Build:
 
     def _document_lines(self, docs):
         """The N-Triples lines of each document, read back from the old and the new N-Quads members."""
-        old = [(e.where[1], e.where[2]) for e in docs if e.where[0] == "old"]
-        new = [(e.where[1], e.where[2]) for e in docs if e.where[0] == "new"]
+        old = [(e.where[1], e.where[2], e.graph) for e in docs if e.where[0] == "old"]
+        new = [(e.where[1], e.where[2], e.graph) for e in docs if e.where[0] == "new"]
         if old:
             yield from self._blocks_of(self.old_nq, old)
         if new:
@@ -821,11 +820,14 @@ class _Build:
 
     @staticmethod
     def _blocks_of(path, ranges):
+        """The N-Triples lines of the gzip members at ``(offset, length, graph IRI)`` of ``path``."""
+        from .graph.nquads import graph_token
         with open(path, "rb") as f:
-            for offset, length in ranges:
+            for offset, length, graph in ranges:
                 f.seek(offset)
                 text = gunzip_member(f.read(length))
-                yield _GRAPH_AT_END.sub(" .\n", text).split("\n")[:-1] if text else []
+                # every line of a member ends with its document's graph (build_batch)
+                yield text.replace(f" {graph_token(graph)} .\n", " .\n").split("\n")[:-1] if text else []
 
     def _write_partitions(self) -> int:
         from .graph.merge import concatenate
@@ -955,9 +957,6 @@ class _Build:
             self.background.shutdown(wait=True)
         if self.store_changes is not None:
             self.store_changes.close()
-
-
-_GRAPH_AT_END = re.compile(r" <[^ >]*> \.\n")
 
 
 def _write_partition_task(task) -> int:
