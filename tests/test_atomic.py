@@ -75,10 +75,11 @@ def digest(data: bytes) -> str:
 
 
 def comparable(name: str, data: bytes):
-    """What must equal the old or the new build: the bytes, except in a manifest its file stamps."""
+    """What must equal the old or the new build: the bytes, except in a manifest its file stamps
+    (of the graph's files, and of report.json)."""
     if name == "manifest.json":
         m = json.loads(data.decode("utf-8"))
-        return {k: v for k, v in m.items() if k != "files"} if isinstance(m, dict) else m
+        return {k: v for k, v in m.items() if k not in ("files", "report")} if isinstance(m, dict) else m
     return data
 
 
