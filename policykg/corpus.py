@@ -577,6 +577,7 @@ class _Build:
         self.parts = self._partitions() if self.full else None
         self.delta = None if self.full else DeltaSorter(self.tmp / "runs", limit=sort_limit)
         self.bnode_delta: dict[str, int] = {}
+        self.sent = 0                             # documents sent to work
         self.entries: list = []
         self.slot_of: dict[str, int] = {}
         self.order: collections.deque[int] = collections.deque()   # slots sent to work, in input order
@@ -627,6 +628,10 @@ class _Build:
                 self.entries.append(None)
                 self.slot_of[item.source] = len(self.entries) - 1
                 self.order.append(len(self.entries) - 1)
+                self.sent += 1
+                if not self.full and self.sent + len(self.removed) > self.FULL_REBUILD * len(self.old_docs):
+                    self._go_full()      # so much changes that splicing would be slower: decided now,
+                                         # before the lines of thousands of documents are sorted for nothing
                 if item.stat is not None:
                     self.stats[item.source] = item.stat
                 pending.append(item.without_stat())
@@ -722,13 +727,16 @@ class _Build:
             self.timings["merge"] = time.perf_counter() - t
             return
         if not self.full and (result.built + result.removed) > self.FULL_REBUILD * max(1, len(self.docs)):
-            # so much changed that rewriting everything in partitions is faster than splicing
-            # (before graph.nq is assembled: that may rename the fragments read here)
-            self.full = True
-            self.delta = None
-            self.parts = self._partitions()
-            for lines in self._document_lines(self.docs):
+            self._go_full()
+        if self.full and self.old is not None:
+            # the documents kept from the previous build join the partitions, and the blank-node
+            # index is made again from every document's lines (before graph.nq is assembled:
+            # that may rename the fragments read here)
+            for lines in self._document_lines([e for e in self.docs if e.where[0] == "old"]):
                 self.parts.add(lines)
+                for line in lines:
+                    if "_:" in line and is_bnode_line(line):
+                        self.bnode_delta[line] = self.bnode_delta.get(line, 0) + 1
         # graph.nq.gz is copied together from the old one and the new fragments by the kernel
         # (copy_file_range releases the GIL) while this thread merges
         self.new_nq = self.tmp / NQUADS
@@ -779,16 +787,15 @@ class _Build:
         """The merged graph's files (Turtle, counts, blank nodes) from the old ones and the documents' lines."""
         from .graph.turtle_lines import BNodeIndex
         result = self.result
-        # the previous triples of documents changed or gone
-        if self.removed and self.old_nq is not None:
+        # the previous triples of documents changed or gone (a full rebuild reads every document kept)
+        if self.removed and self.old_nq is not None and not self.full:
             for lines in self._blocks_of(self.old_nq, [(p["offset"], p["length"], p["graph"]) for p in self.removed]):
-                if not self.full:
-                    self.delta.add(lines, -1)
+                self.delta.add(lines, -1)
                 for line in lines:
                     if "_:" in line and is_bnode_line(line):
                         self.bnode_delta[line] = self.bnode_delta.get(line, 0) - 1
         # blank nodes of the new graph
-        bnodes = self._old_bnodes()
+        bnodes = BNodeIndex() if self.full else self._old_bnodes()
         before = None if self.full else BNodeIndex(bnodes.counts)
         for line, n in self.bnode_delta.items():
             if n:
@@ -804,6 +811,18 @@ class _Build:
         if self.executor is not None:
             self.executor.close()
             self.executor = None
+
+    def _go_full(self) -> None:
+        """Rewrite the outputs in partitions, as a clean build does, rather than splice the changes
+        in: the documents taken so far are read back from their fragments of N-Quads."""
+        self.full = True
+        self.delta = None
+        shutil.rmtree(self.tmp / "runs", ignore_errors=True)
+        self.parts = self._partitions()
+        if not self.frag.closed:
+            self.frag.flush()
+        for lines in self._document_lines([e for e in self.entries if e is not None and e.where[0] == "new"]):
+            self.parts.add(lines)
 
     def _partitions(self):
         from .graph.merge import Partitions

@@ -462,6 +462,31 @@ def test_incremental_rebuild_equals_a_clean_build(tmp_path, rebuild_mode):
     build_corpus([src], tmp_path / "clean2", jobs=1, html=False)
     same_outputs(out, tmp_path / "clean2")
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_moved_corpus_is_rewritten_in_partitions_without_reading_what_left(tmp_path, monkeypatch, jobs):
+    """Every source changes when the corpus moves: the build goes over to partitions as soon as
+    a quarter of the documents has changed, and reads nothing back of the documents that left."""
+    from policykg.corpus import _Build
+    from policykg.graph import merge
+    src = corpus_dir(tmp_path, n=10)
+    out = tmp_path / "out"
+    build_corpus([src], out, jobs=jobs, html=False)
+    moved = src.rename(tmp_path / "moved")
+    sorted_lines, read_back = [], []
+    real_add, real_blocks = merge.DeltaSorter.add, _Build._blocks_of
+    monkeypatch.setattr(merge.DeltaSorter, "add", lambda self, lines, sign: sorted_lines.append(sign)
+                        or real_add(self, lines, sign))
+    monkeypatch.setattr(_Build, "_blocks_of", staticmethod(lambda path, ranges: read_back.append(Path(path).name)
+                                                           or real_blocks(path, ranges)))
+    r = build_corpus([moved], out, jobs=jobs, html=False)
+    assert (r.clean, r.built, r.removed) == (False, 12, 12)
+    assert len(sorted_lines) <= 12 * _Build.FULL_REBUILD and -1 not in sorted_lines
+    assert "graph.nq.gz" not in read_back            # the old N-Quads are not read at all
+    build_corpus([moved], tmp_path / "clean", jobs=1, html=False)
+    same_outputs(out, tmp_path / "clean")
+    assert store_triples(out) == store_triples(tmp_path / "clean")
+
+
 
 def test_a_changed_published_default_or_damaged_state_starts_clean(tmp_path):
     src = corpus_dir(tmp_path, n=2)
