@@ -19,6 +19,7 @@ pkl:370983 a pk:Locality ;
 """
 from __future__ import annotations
 
+import operator
 import re
 from typing import Iterable, Iterator
 
@@ -39,8 +40,7 @@ _INT = re.compile(r"[+-]?\d+")
 _BY_NS = {ns: prefix for prefix, ns in PREFIXES.items()}
 
 
-def _iri_body(tok: str) -> str:
-    return tok[1:-1]
+_IRI_BODY = operator.itemgetter(slice(1, -1))     # ``<iri>`` → ``iri``, with no Python call per term
 
 
 def header() -> str:
@@ -255,6 +255,7 @@ class Formatter:
         self.bnodes = bnodes or BNodeIndex()
         self._terms: dict[str, str] = {}
         self._pred: dict[str, tuple] = {}
+        self._orders: dict[tuple, list] = {}
         self._lists = None
         self._inlined = None
 
@@ -329,29 +330,41 @@ class Formatter:
             if text is not None:
                 yield text
 
+    def _heads(self, preds: tuple) -> list[tuple[str, str]]:
+        """``(predicate, its Turtle head)`` in the order of a block (``a`` first, then by IRI), for
+        a subject with these predicates; remembered, since subjects of a kind share them."""
+        found = self._orders.get(preds)
+        if found is None:
+            info = self._pred_info
+            if len(self._orders) >= self.CACHE:
+                self._orders.clear()
+            found = self._orders[preds] = [(p, info(p)[1]) for p in sorted(preds, key=lambda p: info(p)[0])]
+        return found
+
     def _format(self, subject: str, props: dict[str, list[str]]) -> str | None:
         if subject[0] == "_":
             if self._inlined is None:
                 self._inlined = self.bnodes.inlined
             if subject in self._inlined:
                 return None
-        info = self._pred_info
-        preds = sorted(props, key=lambda p: info(p)[0]) if len(props) > 1 else list(props)
-        term, obj = self.term, self.obj
+        term, obj, known = self.term, self.obj, self._terms.get
         parts = []
-        for p in preds:
+        for p, head in self._heads(tuple(props)):
             objs = props[p]
-            head = info(p)[1]
             if len(objs) == 1:
                 o = objs[0]
-                parts.append(head + (obj(o) if o[0] == "_" else term(o)))
+                if o[0] == "_":
+                    parts.append(head + obj(o))
+                else:
+                    parts.append(head + (known(o) or term(o)))
                 continue
-            if all(o[0] == "<" and "\\" not in o for o in objs):
-                objs.sort(key=_iri_body)
+            joined = "\n".join(objs)
+            if joined[0] == "<" and joined.count("\n<") == len(objs) - 1 and "\\" not in joined:
+                objs.sort(key=_IRI_BODY)       # IRIs only, none escaped
             else:
                 objs.sort(key=_obj_key)
             sep = " , " if len(objs) < 3 else " ,\n        "
-            parts.append(head + sep.join([obj(o) if o[0] == "_" else term(o) for o in objs]))
+            parts.append(head + sep.join([obj(o) if o[0] == "_" else (known(o) or term(o)) for o in objs]))
         return term(subject) + " " + " ;\n    ".join(parts) + " .\n"
 
 
