@@ -218,6 +218,12 @@ def bench_size(n: int, work: Path, args) -> None:
           f"(wall: {mb / r1['wall']:.2f} MB/s = {mb / r1['wall'] / j:.2f}x)")
     print(f"  --jobs 2 / --jobs 1 throughput: {r1['wall'] / r2['wall']:.2f}x   outputs identical: "
           f"{same(outs[1][0], outs[2][0])}")
+    # --jobs 1 already keeps r1["cpu"] / r1["wall"] cores busy; --jobs 2 cannot take less wall time
+    # than its CPU time spread over every core
+    cores = os.cpu_count() or 1
+    print(f"  cores busy on average: {r1['cpu'] / r1['wall']:.2f} (--jobs 1), {r2['cpu'] / r2['wall']:.2f} "
+          f"(--jobs 2); the most --jobs 2 could gain with its CPU time on {cores} cores: "
+          f"{r1['wall'] / (r2['cpu'] / cores):.2f}x")
     print(f"  memory per million triples: {gb(r1['peak_tree'] / (r1['triples'] / 1e6))} (--jobs 1), "
           f"{gb(r2['peak_tree'] / (r2['triples'] / 1e6))} (--jobs 2)")
     out1 = outs[1][0]
