@@ -29,10 +29,11 @@ each article in worker processes (or on a Dask cluster) and writes into ``OUTDIR
 Workers only extract and turn facts into sorted N-Triples lines
 (:func:`policykg.graph.nquads.document_lines`); the main process never builds an rdflib
 graph. A clean build routes the lines into key ranges on disk while documents arrive, then
-sorts and formats the ranges in parallel (:class:`policykg.graph.merge.Partitions`) and loads
-the store with each range's distinct triples as it is done; an incremental build splices its changes into the
-previous files (:func:`policykg.graph.merge.apply_delta`), or rewrites them in ranges when a
-quarter of the documents or more changed. Internal state lives in ``OUTDIR/.policykg``: the
+sorts and formats the ranges in parallel (:class:`policykg.graph.merge.Partitions`), loads
+the store with each range's distinct triples as it is done and compacts it at the end; an
+incremental build splices its changes into the previous files
+(:func:`policykg.graph.merge.apply_delta`), or, as soon as more than a quarter of the
+documents has changed, rewrites them in ranges as a clean build does. Internal state lives in ``OUTDIR/.policykg``: the
 triples that more than one document asserts, with how many do (``counts.tsv``; every other
 triple of ``graph.ttl`` counts one), and the triples that involve blank nodes, with their
 counts (``bnodes.tsv``).
