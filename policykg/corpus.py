@@ -455,9 +455,10 @@ class _Progress:
         self.show = show
         self.done = self.failed = 0
         self.total_n = None
+        self.stopped = False
 
     def start(self):
-        if self.bar is not None or not self.show:
+        if self.bar is not None or not self.show or self.stopped:
             return
         try:
             from rich.console import Console
@@ -489,6 +490,27 @@ class _Progress:
     def stop(self):
         if self.bar is not None:
             self.bar.stop()
+            self.bar = None
+        self.stopped = True           # the documents' bar is not started again
+
+    def phase(self, label: str, total: int | None = None) -> None:
+        """A bar of its own for a stage after the documents (``label``): ``total`` steps, or open-ended."""
+        if not self.show:
+            return
+        self.stop()
+        try:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        except ImportError:   # pragma: no cover
+            return
+        columns = [TextColumn(f"[bold]{label}"), BarColumn()] + ([MofNCompleteColumn()] if total else [])
+        self.bar = Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=False)
+        self.task = self.bar.add_task(label, total=total)
+        self.bar.start()
+
+    def step(self, n: int = 1) -> None:
+        if self.bar is not None:
+            self.bar.update(self.task, advance=n)
 
 
 # ----------------------------------------------------------------------------- the build
@@ -727,6 +749,7 @@ class _Build:
                                                            bnodes=self._old_bnodes(), turtle=out / "graph.ttl")
             self.timings["merge"] = time.perf_counter() - t
             return
+        self.bar.phase("merging")
         if not self.full and (result.built + result.removed) > self.FULL_REBUILD * max(1, len(self.docs)):
             self._go_full()
         if self.full and self.old is not None:
@@ -864,11 +887,13 @@ class _Build:
             done = (_write_partition_task(t) for t in tasks)
         else:
             done = self.executor.map(_write_partition_task, tasks)
+        self.bar.phase("writing the graph", total=len(tasks))
         counts = []
         for task, n in zip(tasks, done):
             counts.append(n)
             if loader is not None:
                 loader.add_file(task[4])
+            self.bar.step()
         if loader is not None:     # its last loads and its compaction, while the files are put together
             self.store_update = self.background.submit(loader.close, self.bnodes)
         concatenate([t[2] for t in tasks], self.new_counts)
@@ -946,6 +971,8 @@ class _Build:
         _fsync(tmp / "manifest.json")
         if self.store_update is not None:
             w = time.perf_counter()
+            if not self.store_update.done():
+                self.bar.phase("finishing the store")
             self.store_update.result()
             self.timings["store wait"] = time.perf_counter() - w
         if not self.same_graph:
@@ -962,6 +989,7 @@ class _Build:
             (out / "errors.jsonl").unlink()
         os.replace(tmp / "manifest.json", out / "manifest.json")
         _fsync_dir(out)
+        self.bar.stop()
         if self.store:
             (state / DIRTY).unlink(missing_ok=True)
         elif (out / "store").exists():
@@ -969,6 +997,7 @@ class _Build:
         self.timings["write"] = time.perf_counter() - t
 
     def close(self) -> None:
+        self.bar.stop()
         if not self.frag.closed:
             self.frag.close()
         if self.executor is not None:

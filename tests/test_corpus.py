@@ -602,6 +602,15 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(tmp_path):
                             "--progress"], capture_output=True, text=True, timeout=300)
     assert shown.returncode == 0
     assert "docs/s" in shown.stderr and "4/4" in shown.stderr
+    assert "merging" in shown.stderr and "writing the graph" in shown.stderr and "1/1" in shown.stderr
+    # an incremental build shows its merge; the quiet one still prints its summary line only
+    (src / "v0.txt").write_text(variant(0) + "\n会议强调，要压实责任。\n", encoding="utf-8")
+    again = subprocess.run([*cli(), "build", str(src), "-o", str(tmp_path / "b"), "--no-html", "--jobs", "1",
+                            "--progress"], capture_output=True, text=True, timeout=300)
+    assert again.returncode == 0 and "merging" in again.stderr and "built 1 document(s)" in again.stderr
+    quiet = subprocess.run([*cli(), "build", str(src), "-o", str(tmp_path / "a"), "--no-html", "--jobs", "1"],
+                           capture_output=True, text=True, timeout=300)
+    assert quiet.returncode == 0 and quiet.stderr.count("\n") == 1
 
 
 def test_html_is_written_for_a_small_corpus(tmp_path):
