@@ -109,8 +109,21 @@ def report_row(item: dict) -> str:
 def report_text(documents: list[str], failures: list[str]) -> str:
     """``report.json`` text from its rows (see :func:`report_row`)."""
     def rows(items):
-        return "".join([" " + items[0]] + [",\n " + x for x in items[1:]]) + "\n" if items else ""
+        return ",\n".join(" " + x for x in items) + "\n" if items else ""
     return '{"documents": [\n' + rows(documents) + '],\n"failures": [\n' + rows(failures) + "]}\n"
+
+
+def document_rows(text: str, n: int) -> list[str] | None:
+    """The ``n`` document rows of a ``report.json`` that :func:`report_text` wrote, or None if its
+    layout is not that.
+
+    >>> document_rows(report_text(['{"id": "a"}', '{"id": "b"}'], []), 2)
+    ['{"id": "a"}', '{"id": "b"}']
+    """
+    lines = text.split("\n")
+    if len(lines) < n + 2 or lines[0] != '{"documents": [' or lines[n + 1] != "],":
+        return None
+    return [line[1:-1] for line in lines[1:n]] + [lines[n][1:]] if n else []
 
 
 def document_report(doc: Document, x: Extraction) -> dict:

@@ -930,18 +930,15 @@ class _Build:
         """
         if self.old is None or not any(e.row is not None for e in self.docs):
             return None
+        from .api import document_rows
         path = self.out / "report.json"
         stamp = self.old.get("report")
-        n = len(self.old_docs)
         if not stamp or _file_stamp(path) != stamp:
             return None
         try:
-            lines = path.read_text(encoding="utf-8").split("\n")
+            return document_rows(path.read_text(encoding="utf-8"), len(self.old_docs))
         except (OSError, UnicodeDecodeError):
             return None
-        if len(lines) < n + 2 or lines[0] != '{"documents": [' or lines[n + 1] != "],":
-            return None
-        return [line[1:-1] for line in lines[1:n]] + [lines[n][1:]] if n else []
 
     def commit(self) -> None:
         t = time.perf_counter()
@@ -950,11 +947,10 @@ class _Build:
         old_rows = self._old_report_rows()
         rows = [old_rows[e.row] if old_rows is not None and e.row is not None else report_row(e.report)
                 for e in self.docs]
-        (tmp / "report.json").write_text(report_text(rows, [report_row(f.as_dict()) for f in result.failures]),
-                                         encoding="utf-8")
-        if result.failures:
-            (tmp / "errors.jsonl").write_text("".join(json.dumps(f.as_dict(), ensure_ascii=False, sort_keys=True)
-                                                      + "\n" for f in result.failures), encoding="utf-8")
+        failed = [report_row(f.as_dict()) for f in result.failures]
+        (tmp / "report.json").write_text(report_text(rows, failed), encoding="utf-8")
+        if failed:
+            (tmp / "errors.jsonl").write_text("".join(row + "\n" for row in failed), encoding="utf-8")
         # The data files are not forced to disk one by one (gigabytes for a big corpus): the
         # manifest, written and synced last, records their sizes and times, and a build that
         # finds a file torn by a crash (a size or time that differs) starts clean.
