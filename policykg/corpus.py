@@ -652,7 +652,7 @@ class _Build:
                 self.slot_of[item.source] = len(self.entries) - 1
                 self.order.append(len(self.entries) - 1)
                 self.sent += 1
-                if not self.full and self.sent + len(self.removed) > self.FULL_REBUILD * len(self.old_docs):
+                if not self.full and self._mostly_changed(self.sent + len(self.removed), len(self.old_docs)):
                     self._go_full()      # so much changes that splicing would be slower: decided now,
                                          # before the lines of thousands of documents are sorted for nothing
                 if item.stat is not None:
@@ -717,8 +717,7 @@ class _Build:
             self.parts.add_routed(r["parts"], n)
         else:
             self.parts.add(r["lines"])
-        for line in r["bnodes"]:
-            self.bnode_delta[line] = self.bnode_delta.get(line, 0) + 1
+        self._count_bnodes(r["bnodes"], 1)
         self.result.built += 1
         self.bar.advance(1, 0)
 
@@ -750,7 +749,7 @@ class _Build:
             self.timings["merge"] = time.perf_counter() - t
             return
         self.bar.phase("merging")
-        if not self.full and (result.built + result.removed) > self.FULL_REBUILD * max(1, len(self.docs)):
+        if not self.full and self._mostly_changed(result.built + result.removed, max(1, len(self.docs))):
             self._go_full()
         if self.full and self.old is not None:
             # the documents kept from the previous build join the partitions, and the blank-node
@@ -758,9 +757,7 @@ class _Build:
             # that may rename the fragments read here)
             for lines in self._document_lines([e for e in self.docs if e.where[0] == "old"]):
                 self.parts.add(lines)
-                for line in lines:
-                    if "_:" in line and is_bnode_line(line):
-                        self.bnode_delta[line] = self.bnode_delta.get(line, 0) + 1
+                self._count_bnodes(lines, 1)
         # graph.nq.gz is copied together from the old one and the new fragments by the kernel
         # (copy_file_range releases the GIL) while this thread merges
         self.new_nq = self.tmp / NQUADS
@@ -815,9 +812,7 @@ class _Build:
         if self.removed and self.old_nq is not None and not self.full:
             for lines in self._blocks_of(self.old_nq, [(p["offset"], p["length"], p["graph"]) for p in self.removed]):
                 self.delta.add(lines, -1)
-                for line in lines:
-                    if "_:" in line and is_bnode_line(line):
-                        self.bnode_delta[line] = self.bnode_delta.get(line, 0) - 1
+                self._count_bnodes(lines, -1)
         # blank nodes of the new graph
         bnodes = BNodeIndex() if self.full else self._old_bnodes()
         before = None if self.full else BNodeIndex(bnodes.counts)
@@ -835,6 +830,17 @@ class _Build:
         if self.executor is not None:
             self.executor.close()
             self.executor = None
+
+    def _count_bnodes(self, lines, sign: int) -> None:
+        """Count the lines with a blank node among ``lines`` once more (``sign=1``) or once less."""
+        delta = self.bnode_delta
+        for line in lines:
+            if "_:" in line and is_bnode_line(line):
+                delta[line] = delta.get(line, 0) + sign
+
+    def _mostly_changed(self, changed: int, documents: int) -> bool:
+        """Whether so much changed that rewriting everything in partitions beats splicing."""
+        return changed > self.FULL_REBUILD * documents
 
     def _go_full(self) -> None:
         """Rewrite the outputs in partitions, as a clean build does, rather than splice the changes
