@@ -905,25 +905,6 @@ def concatenate(pieces: Iterable, out, *, head: bytes = b"") -> None:
     """Write ``head`` and then the files ``pieces`` one after the other into ``out``."""
     with open(out, "wb") as f:
         f.write(head)
-        f.flush()
         for piece in pieces:
             with open(piece, "rb") as src:
-                size = os.fstat(src.fileno()).st_size
-                done = 0
-                if hasattr(os, "copy_file_range"):
-                    try:
-                        while done < size:
-                            k = os.copy_file_range(src.fileno(), f.fileno(), size - done)
-                            if k == 0:
-                                break
-                            done += k
-                    except OSError:
-                        src.seek(done)
-                if done < size:
-                    src.seek(done)
-                    while True:
-                        chunk = src.read(1 << 22)
-                        if not chunk:
-                            break
-                        f.write(chunk)
-                    f.flush()
+                copy_bytes(src.fileno(), f, 0, os.fstat(src.fileno()).st_size)
