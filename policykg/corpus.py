@@ -199,10 +199,21 @@ def _warm_up(published) -> None:
 def code_fingerprint(published: str | None = None) -> str:
     """A digest of everything that decides the triples of an article besides its content.
 
-    The extraction code, its rules and data, the graph mapping, and the build options: when
-    any of them changes, an incremental build starts clean.
+    The extraction code, its rules and data, the graph mapping, the code of the rows that
+    ``report.json`` keeps for each document, and the build options: when any of them changes,
+    an incremental build starts clean.
     """
     from . import __version__
+    h = hashlib.sha256(f"{FORMAT}|{__version__}|{published}".encode())
+    for f in fingerprint_files():
+        if f.is_file():
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:24]
+
+
+def fingerprint_files() -> list[Path]:
+    """The source files :func:`code_fingerprint` reads."""
     pkg = Path(__file__).resolve().parent
     roots = []
     for mod in ("extract", "graph"):
@@ -211,7 +222,6 @@ def code_fingerprint(published: str | None = None) -> str:
             roots.append(Path(m.__file__).resolve().parent)
         except ImportError:   # pragma: no cover
             pass
-    h = hashlib.sha256(f"{FORMAT}|{__version__}|{published}".encode())
     files = []
     for root in roots:
         if root.name == "graph" or root.parent.name == "graph" or root.name.endswith("graph"):
@@ -223,12 +233,9 @@ def code_fingerprint(published: str | None = None) -> str:
         files += [ns.with_name("namespace.py"), ns]
     except ImportError:   # pragma: no cover
         pass
-    files.append(pkg / "inputs.py")
-    for f in files:
-        if f.is_file():
-            h.update(f.name.encode())
-            h.update(f.read_bytes())
-    return h.hexdigest()[:24]
+    # inputs.py reads the documents; api.py writes their report.json rows, which later builds copy
+    files += [pkg / "inputs.py", pkg / "api.py"]
+    return files
 
 
 # ----------------------------------------------------------------------------- results

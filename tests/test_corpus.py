@@ -322,6 +322,21 @@ def test_a_rebuild_with_nothing_changed_leaves_the_graph_files_alone(tmp_path):
     assert (out / "graph.nq.gz").read_bytes() != (tmp_path / "clean" / "graph.nq.gz").read_bytes()
 
 
+def test_the_code_behind_what_a_build_keeps_of_each_document_is_fingerprinted():
+    """An incremental build keeps unchanged documents' lines and report.json rows: a change to the code
+    that makes them must start a clean build, so the fingerprint reads every file that holds it."""
+    import inspect
+
+    from policykg.api import document_report, extract_document
+    from policykg.corpus import fingerprint_files
+    from policykg.extract.pipeline import extract
+    from policykg.graph.build import document_ntriples
+    from policykg.inputs import make_document
+    files = {f.resolve() for f in fingerprint_files()}
+    for fn in (document_report, extract_document, extract, document_ntriples, document_lines, make_document):
+        assert Path(inspect.getsourcefile(fn)).resolve() in files, fn.__qualname__
+
+
 def test_unchanged_documents_keep_their_report_rows_unless_report_json_was_edited(tmp_path, monkeypatch):
     import policykg.api as api
     src = corpus_dir(tmp_path, n=4)
