@@ -26,6 +26,8 @@ _STRIP_QUOTES = str.maketrans("", "", _QUOTE_MARKS)
 _QUOTE_MARK = re.compile(f"[{re.escape(_QUOTE_MARKS)}]")
 _CLAUSE = Breaks("，。；：！？\n（）")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]*")
+# the word that joins the last two items of a list (A、B和C); not 及时, 参与, 与会
+_LAST_JOIN = re.compile(r"以及|和|及(?!时)|(?<!参)与(?!会)")
 _SHORT_HEAD = re.compile(r"[\u4e00-\u9fff]{1,4}(?![\u4e00-\u9fff])")
 _QUOTED = re.compile(r"“([^“”]+)”")
 _QUOTED_RUN_AT_END = re.compile(r"“[^“”]+”、?(?:“[^“”]+”、?)+$")    # two or more (a leading “ is found fast)
@@ -162,7 +164,7 @@ def _formulation(text, s, tables, m, sa, sb, locate=None):
     label = text[start:end]
     span_start = start - 1 if quoted and s[start - 1] in _QUOTES_OPEN else start
     span_end = end + 1 if quoted and end < len(s) and s[end] == "”" else end
-    items = _items_before(text, s, tables, span_start, sa)
+    items = _items_before(text, s, tables, span_start, sa, count)
     rule = head_rule[0] if head_rule else ("formulation.quoted" if quoted else "formulation.plain")
     if not items:
         items = _items_after(text, s, tables, span_end, sb, count)
@@ -188,7 +190,7 @@ def _unquote(t: str) -> str:
     return t.translate(_STRIP_QUOTES) if _QUOTE_MARK.search(t) else t
 
 
-def _items_before(text, s, tables, label_start, floor) -> list:
+def _items_before(text, s, tables, label_start, floor, count) -> list:
     """Items listed just before the label, in the same clause: (label, span) pairs."""
     a = _CLAUSE.run_start(s, label_start, floor)
     chunk = s[a:label_start]
@@ -221,6 +223,7 @@ def _items_before(text, s, tables, label_start, floor) -> list:
     xl, yl = parts[-1]
     if xl == yl or tables.introducer_run.fullmatch(s, xl, yl) or _ends_with_verb(s, xl, yl):
         return []
+    parts = _split_last(s, parts, count)
     others = [y - x for x, y in parts[1:]]
     x0, y0 = parts[0]
     if not _shared_start(s, parts):
@@ -346,14 +349,15 @@ def _items_after(text, s, tables, label_end, sb, count) -> list:
     if colon and "、" not in s[j:k]:
         return _clause_items(text, s, j, sb, count)
     chunk = s[j:k]
-    n = chunk.count("、") + 1
-    # after a colon the list is what the text says, even when it differs from the count (三大工程 with four)
-    if n != count and not (colon and n >= 2):
-        return []
     parts, pos = [], j
     for piece in chunk.split("、"):
         parts.append((pos, pos + len(piece)))
         pos += len(piece) + 1
+    parts = _split_last(s, parts, count)
+    n = len(parts)
+    # after a colon the list is what the text says, even when it differs from the count (三大工程 with four)
+    if n != count and not (colon and n >= 2):
+        return []
     others = [y - x for x, y in parts[1:]]
     x0, y0 = parts[0]
     prefix = _common_prefix([s[x:y] for x, y in parts[1:]])
@@ -368,6 +372,25 @@ def _items_after(text, s, tables, label_end, sb, count) -> list:
             return []
         out.append((label, Span(x, y, written, "item.after_label")))
     return out
+
+
+def _split_last(s: str, parts: list, count: int) -> list:
+    """A、B和C: a list of one part fewer than its count whose last part joins two words with 和
+    (及, 以及, 与) lists those two as items.
+
+    >>> s = "党政领导责任、部门监管责任和企业主体责任"
+    >>> [s[x:y] for x, y in _split_last(s, [(0, 6), (7, 20)], 3)]
+    ['党政领导责任', '部门监管责任', '企业主体责任']
+    >>> _split_last(s, [(0, 6), (7, 20)], 2)
+    [(0, 6), (7, 20)]
+    """
+    if len(parts) < 2 or len(parts) != count - 1:
+        return parts
+    x, y = parts[-1]
+    joins = list(_LAST_JOIN.finditer(s, x, y))
+    if len(joins) != 1 or joins[0].start() - x < 2 or y - joins[0].end() < 2:
+        return parts
+    return parts[:-1] + [(x, joins[0].start()), (joins[0].end(), y)]
 
 
 def _clause_items(text, s, j, sb, count) -> list:

@@ -33,7 +33,7 @@ _VAGUE_CORE = {"上级", "下级", "各级", "主持", "此次", "这次", "本�
                "贯彻落实", "专门", "该", "各种", "一系列"}
 _VENUE = re.compile(r"(?:在|于)(?P<place>[\u4e00-\u9fff]{2,9}?)(?:召开|举行|举办)")
 _NUMBERED = re.compile(r"(?:\d{4}年)?(?:第[0-9一二三四五六七八九十]+次|（扩大）|扩大)*")
-_BAD_CORE_START = re.compile(r"(?:把|是|既是|也是|一次|这次|此次|本次|将|就|对|为|从|与|这|那|该|每|各|其|高质量的|[^，。]*?(?:这次|此次|本次|该次))")
+_BAD_CORE_START = re.compile(r"(?:要(?!素)|把|是|既是|也是|一次|这次|此次|本次|将|就|对|为|从|与|这|那|该|每|各|其|高质量的|[^，。]*?(?:这次|此次|本次|该次))")
 _NOT_END = "委堂员场室馆上主副党办秘议常"   # 常委会委员, 大会堂: the meeting word continues into another word
 _SEVERAL = re.compile(r"各(县|区|市|镇|乡|地|旗|镇街|单位|部门)|相继")
 _OWN_LEVEL_START = re.compile("[我全]")     # 我省, 全市: the level words a subject may be
@@ -202,6 +202,8 @@ class MeetingReader:
             cut, transmits, subject_end = lb, "no", lb
             breaker = None
             for bm in self.breaker_pat.finditer(s, lb, ws):
+                if rules.meeting_breakers[bm.group()][1] == "word" or bm.start() in self.loc_at:
+                    continue    # 及时, 把握: a longer word; 将乐县, 于都县: a place
                 if bm.group() in ("和", "及", "与", "以及") and self._joins_places(bm.start(), bm.end()):
                     continue    # 全省和全州…会议: a list of places, not two clauses
                 breaker = bm

@@ -77,7 +77,7 @@ class RuleSet:
     scope: tuple           # (rule id, kind, compiled regex)
     not_places: dict       # word -> rule id
     surnames: frozenset    # single-character and compound surnames
-    meeting_breakers: dict  # word -> (rule id, "yes" | "no" | "object")
+    meeting_breakers: dict  # word -> (rule id, "yes" | "no" | "object" | "word")
     # patterns built from the tables on first use, by name or by the function that builds them
     _derived: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
@@ -149,7 +149,7 @@ def _load(d: Path) -> RuleSet:
         Table(d / "not_places.tsv", required=("word",)),
         Table(d / "surnames.tsv", required=("words",)),
         Table(d / "meeting_breakers.tsv", required=("word", "transmits"),
-              choices={"transmits": {"yes", "no", "object"}}),
+              choices={"transmits": {"yes", "no", "object", "word"}}),
     ]
     (verbs, suffixes, levels, organs, classifiers, heads, excl, intro, titles, cues, campaigns, bp, lexicon,
      short, pronouns, scope, not_places, surnames, breakers) = read_tables(tables)

@@ -286,6 +286,12 @@ def test_person_forms(text, expected):
         ("reported", "右江区", "2022-03-02", "区委常委班子召开民主生活会")]),
     # a bare 区 with an organ is the subject's own district
     ("3月2日，东胜区召开区政府常务会议。", "2022-03-03", [("reported", "东胜区", "2022-03-02", "区政府常务会议")]),
+    # 将/把 before a meeting word: what follows is the name (none here: a vague 全会); 及时 and 把握 are words
+    ("3月2日，将乐县召开县委全会。会议要求，要及时将全会精神传达到基层，要把握全会精神实质，要迅速把全会精神贯彻好。",
+     "2022-03-03", [("reported", "将乐县", "2022-03-02", "县委全会")]),
+    ("3月2日，于都县召开县委常委会会议，会议要求及时将省委全会精神传达到基层。", "2022-03-03", [
+        ("reported", "于都县", "2022-03-02", "县委常委会会议"),
+        ("upstream", "江西省", None, "省委全会")]),
 ])
 def test_meeting_forms(text, published, expected):
     got = meetings(run(text, published))
@@ -310,6 +316,14 @@ def test_meeting_forms(text, published, expected):
     ("统筹推进“五位一体”总体布局、协调推进“四个全面”战略布局。", [("四个全面", 4, "Commitment", ())]),
     # durations and bare counts in prose
     ("在3个工作日内办结，完成三项工作。", []),
+    # A、B和C: the last two joined by 和 are two items when the count says so; the verb before the first is cut
+    ("要全面压实党政领导责任、部门监管责任和企业主体责任“三个责任”。",
+     [("三个责任", 3, "Other", ("党政领导责任", "部门监管责任", "企业主体责任"))]),
+    ("要抓好“三个重点”：监测预警、隐患排查和应急值守。",
+     [("三个重点", 3, "Other", ("监测预警", "隐患排查", "应急值守"))]),
+    # … but not when the count is met without it (an item of its own holds 和)
+    ("要统筹疫情防控和经济社会发展、发展和安全“两件大事”。",
+     [("两件大事", 2, "Other", ("疫情防控和经济社会发展", "发展和安全"))]),
 ])
 def test_formulation_forms(text, expected):
     assert forms(run(text)) == expected
