@@ -5,7 +5,8 @@ division name (full names, via the gazetteer's index of name endings), and
 :func:`longest_first` keeps the longest of overlapping matches (沙河口区, not
 河口区). :func:`resolve` then picks, for each name, the division it means:
 among homonyms the one whose parent or ancestor is named (东营市河口区; 徐州市
-in the same article), townships only inside a county the article names, and
+in the same article), townships inside a county the article names (or, in an
+article that names no county, a township name no other division has), and
 validity by the article's year. Names it cannot decide are left out and
 reported, never guessed.
 """
@@ -209,6 +210,7 @@ class Resolver:
             known_anc = set()
             for code in known:
                 known_anc |= self.ancestors(code)
+            known_counties = any(d.level in ("County", "Township") for d in chosen.values())
             progress = False
             for i in pending:
                 m = matches[i]
@@ -221,7 +223,9 @@ class Resolver:
                     if adjacent and adjacent in anc_codes:
                         score = 10
                     elif d.level == "Township":
-                        score = 8 if d.parent in known else 0
+                        # a township of a county the article names; in an article that names no county
+                        # (a township's own news), a name that no other division has
+                        score = 8 if d.parent in known else (1 if len(cands[i]) == 1 and not known_counties else 0)
                     else:
                         anc = self.gaz.ancestors(d.code) if d.code else ()
                         known_levels = [LEVEL_RANK[a.level] for a in anc if a.code in known]

@@ -28,6 +28,9 @@ def codes(x):
     ("肥城市召开会议，虢镇街道、县功镇参加。", ["370983"]),   # townships only in a named county's scope
     ("陈仓区召开会议，虢镇街道、县功镇参加。", ["610304", "610304001", "610304109"]),
     ("梅川镇、十里镇和县农业农村局作交流发言。\n\n岷县召开会议。", ["621126", "621126103", "621126106"]),
+    # no county named (a township's own news): a township name that no other division has
+    ("2月23日上午，渣津镇召开2024年党建工作会议。", ["360424106"]),
+    ("2月23日上午，城关镇召开2024年党建工作会议。", []),    # hundreds of 城关镇
     ("要扎实推进振兴县域经济。", []),                           # 兴县 inside a word
     ("开展延安整风式的教育。", []),                              # compounds are not places
     ("本期刊发泰安、东营、德州等地动员部署情况。", ["370500", "370900", "371400"]),  # trusted short names
