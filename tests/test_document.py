@@ -328,6 +328,16 @@ def test_year_and_no_date():
     assert doc.title == "某县召开会议"
 
 
+@pytest.mark.parametrize("line, published, publisher", [
+    ("来源：修水县融媒体中心　　发布时间：2024-03-08", "2024-03-08", "修水县融媒体中心"),
+    ("作者：张三 | 发布日期：2024年3月8日 10:20", "2024-03-08T10:20", None),
+    ("2024-03-08 来源：新华网", "2024-03-08", "新华网"),
+])
+def test_publish_line_with_its_date_after_other_fields(line, published, publisher):
+    doc = Document.from_text(f"某县召开推进会\n\n{line}\n\n会议指出，要抓落实。\n")
+    assert (doc.published, doc.publisher) == (published, publisher)
+
+
 def test_body_date_is_not_the_publish_date():
     doc = Document.from_text("某区召开推进会\n\n2021年3月5日上午，某区召开推进会，部署重点任务。\n")
     assert doc.published is None
