@@ -38,6 +38,8 @@ _NOT_END = "委堂员场室馆上主副党办秘议常"   # 常委会委员, 大
 _SEVERAL = re.compile(r"各(县|区|市|镇|乡|地|旗|镇街|单位|部门)|相继")
 _OWN_LEVEL_START = re.compile("[我全]")     # 我省, 全市: the level words a subject may be
 _HELD = ("召开", "举行", "主持召开", "组织召开")   # the breakers after which the subject holds the meeting
+# the bodies of an organ that hold a meeting named after them alone (省委常委会召开会议: 省委常委会会议)
+_BODIES = ("常委会", "党组")
 
 
 @dataclass(slots=True)
@@ -71,6 +73,7 @@ class MeetingMention:
     venue: Division | None = None
     venue_span: tuple | None = None      # (start, end) of the venue's name when it is read here
     follows_colisted: "MeetingMention | None" = None
+    name: str = ""          # the name in the shadow text when it is not written in one piece (省委常委会召开会议)
 
 
 def resolve_level(word_target: str, level: str, anchor: Division | None, self_ok: bool, gaz, doc_divs) -> Division | None:
@@ -221,12 +224,19 @@ class MeetingReader:
             if subject_div is False:     # 各县/各区…: several meetings, none named
                 continue
             anchor = subject_div or section_div
-            prefixes, name_start = self.prefixes_at(cut, ws, anchor, True)
             sid, kind, generic = rules.meeting_suffixes[suffix]
+            body = self._organ_body(lb, subject_end, anchor) if held and cut == ws and generic else None
+            if body is not None:    # 兴国县委常委会召开会议: the organ's body names the meeting
+                prefixes, name_start = body, subject_end
+                named = s[body[-1].organ_end:subject_end] + suffix      # 常委会会议: the kind of that name
+                kind = next(rules.meeting_suffixes[named[k:]][1] for k in range(len(named))
+                            if named[k:] in rules.meeting_suffixes)
+            else:
+                prefixes, name_start = self.prefixes_at(cut, ws, anchor, True)
             core = s[name_start:ws]
             has_organ = bool(prefixes and prefixes[-1].organ_end)
             named_by_subject = bool(subject_div) and held
-            if (core in _VAGUE_CORE or (generic and len(core) < 2 and not has_organ)
+            if body is None and (core in _VAGUE_CORE or (generic and len(core) < 2 and not has_organ)
                     or (not generic and not core and not has_organ and not named_by_subject)
                     or (core and _NUMBERED.fullmatch(core) and not has_organ)):
                 # too vague to be a fact of its own; kept in case 会议 speaks and nothing better is found
@@ -246,6 +256,10 @@ class MeetingReader:
             if ym and ym.end() < ws:
                 label_start = ym.end()
             label = self.text[label_start:se]
+            name = ""
+            if body is not None:
+                label = self.text[label_start:subject_end] + self.text[ws:se]
+                name = s[label_start:subject_end] + s[ws:se]
             relation = None
             if self.scope["after"].match(s, se):
                 relation = "after"
@@ -261,7 +275,7 @@ class MeetingReader:
                     start=(p.start if p else name_start), name_start=label_start, end=se, label=label,
                     kind=kind, suffix_rule=sid, division=div, level=level, relation=relation,
                     sentence=sent_no, section=sec_no, prefix_rule=(p.rule if p else "meeting.subject"),
-                    subject_division=subject_div or None,
+                    subject_division=subject_div or None, name=name,
                     venue=venue[0] if venue else None, venue_span=venue[1] if venue else None))
             for a, b in zip(mentions, mentions[1:]):
                 a_rank = LEVELS.index(a.level) if a.level else None
@@ -275,6 +289,14 @@ class MeetingReader:
                     and b.start - a.end <= 1:
                 a.relation = "spirit"
         return out
+
+    def _organ_body(self, a: int, b: int, anchor: Division | None) -> list[Prefix] | None:
+        """The place/level and organ prefixes of a subject a..b that is an organ's body (兴国县委常委会,
+        县政府党组), which then names the generic meeting it holds; else None."""
+        prefixes, pos = self.prefixes_at(a, b, anchor, True)
+        if prefixes and prefixes[-1].organ_end and pos < b and self.s[pos:b] in _BODIES:
+            return prefixes
+        return None
 
     def _joins_places(self, a: int, b: int) -> bool:
         """Whether 和 at a..b stands between two places or level words (全国、全省和全州)."""

@@ -321,7 +321,7 @@ class _Reader:
         for mm in mentions:
             where = mm.division.code if mm.division else f"level:{mm.level or ''}"
             date = date_of[id(mm)]
-            key = (where, self.s[mm.name_start:mm.end])
+            key = (where, self._name(mm))
             cands = index.get(key, [])
             target = None
             for g in cands:
@@ -352,6 +352,7 @@ class _Reader:
         meetings: list[Meeting] = []
         for gid, g in zip(ids, groups):
             first = g[0]
+            plain = next((x for x in g if not x.name), first)   # as written in one piece, if it ever is
             role = role_of[gid]
             dated = [x for x in g if x.date]
             date_t = dated[0].date if dated else None
@@ -364,14 +365,18 @@ class _Reader:
             if role == "reported":
                 follows += [up for sec in sorted(secs_of.get(gid, ())) for up in ups_in.get(sec, []) if up != gid]
             meetings.append(Meeting(
-                id=gid, key=f"{where}|{date or ''}|{self.s[first.name_start:first.end]}", name=label,
-                written=self.text[first.start:first.end], role=role, span=spans[0], also=tuple(spans[1:]),
+                id=gid, key=f"{where}|{date or ''}|{self._name(first)}", name=label,
+                written=self.text[plain.start:plain.end], role=role, span=spans[0], also=tuple(spans[1:]),
                 locality=div.code if div else None, level=first.level, date=date,
                 venue=next((x.venue.code for x in g if x.venue), None),
                 part_of_day=date_t[3] if date_t else None, kind=first.kind,
                 follows=tuple(dict.fromkeys(follows)), chair=tuple(dict.fromkeys(chair.get(gid, []))),
                 participants=tuple(dict.fromkeys(part.get(gid, [])))))
         return meetings
+
+    def _name(self, mm: MeetingMention) -> str:
+        """A mention's name in the shadow text: what merges mentions and mints the meeting's key."""
+        return mm.name or self.s[mm.name_start:mm.end]
 
     def _join_short_names(self, groups):
         """An undated mention of a name that another mention of the same place extends (title:
@@ -383,14 +388,14 @@ class _Reader:
         place_of = {id(g): where(g) for g in out}     # (read again for a group that takes another in)
         for g in list(out):
             first = g[0]
-            b = self.s[first.name_start:first.end]
+            b = self._name(first)
             if len(b) < 4 or any(x.date for x in g):
                 continue
             place = place_of[id(g)]
             for h in out:
                 if h is g or place_of[id(h)] != place:
                     continue
-                a = self.s[h[0].name_start:h[0].end]
+                a = self._name(h[0])
                 if a != b and (a.startswith(b) or b.startswith(a) or a.endswith(b) or b.endswith(a)):
                     h.extend(g)
                     h.sort(key=lambda x: x.start)

@@ -289,6 +289,12 @@ def test_person_forms(text, expected):
         ("reported", "右江区", "2022-03-02", "区委常委班子召开民主生活会")]),
     # a bare 区 with an organ is the subject's own district
     ("3月2日，东胜区召开区政府常务会议。", "2022-03-03", [("reported", "东胜区", "2022-03-02", "区政府常务会议")]),
+    # an organ's body that holds a generic 会议 names it (title and body: one meeting)
+    ("兴国县委常委会召开会议\n\n2月22日，兴国县委常委会召开会议，传达学习全市三级干部大会精神。", "2024-02-23", [
+        ("reported", "兴国县", "2024-02-22", "县委常委会会议"),
+        ("upstream", "赣州市", None, "三级干部大会")]),
+    ("3月12日，湖北省委常委会召开会议。", "2024-03-13", [("reported", "湖北省", "2024-03-12", "省委常委会会议")]),
+    ("3月12日，县政府党组召开会议。岳阳县", "2024-03-13", [("reported", "岳阳县", "2024-03-12", "县政府党组会议")]),
     # 将/把 before a meeting word: what follows is the name (none here: a vague 全会); 及时 and 把握 are words
     ("3月2日，将乐县召开县委全会。会议要求，要及时将全会精神传达到基层，要把握全会精神实质，要迅速把全会精神贯彻好。",
      "2022-03-03", [("reported", "将乐县", "2022-03-02", "县委全会")]),
