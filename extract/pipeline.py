@@ -34,6 +34,7 @@ _YEAR = re.compile(r"(\d\d{3})年")     # (not \d{4}: starting with one digit le
 _HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|[0-9]+[、.．]|（[一二三四五六七八九十0-9]+）)")
 _HEADING_DECOR = re.compile(r"[【】\[\]▲■●◆★☆·—\-：:\s]")
 _BRACKETED_HEADLINE = re.compile(r"【([^】]{2,40})】")
+_INLINE_HEADING_END = " \u3000：:"     # after the place that opens a round-up's brief (瑞金市 2月21日…)
 _SAMEDAY = re.compile(r"接续|随即|紧接着|紧随其后|随后")
 # (会上，)会议指出… at the start of a sentence (checked apart, so that the pattern starts with a literal)
 _MEETING_SPEAKS = re.compile(r"会(?:上，会)?议(?:还|也|同时)?(?:指出|强调|要求|认为|提出)")
@@ -110,7 +111,18 @@ class _Reader:
             if bm and p.end > bm.end() + 4:
                 inside = [l for l in ls if bm.start(1) <= l.span.start < bm.end(1)]
                 headings.append((pi, inside[-1].division if inside else None))
+                continue
+            # a place, then a space or a colon, then the brief: 瑞金市 2月21日上午，… / 瑞金市：…
+            if ls and ls[0].span.start == p.start:
+                e, k = ls[0].span.end, 0
+                while k + 1 < len(ls) and ls[k + 1].span.start == e:     # 赣州市瑞金市
+                    k, e = k + 1, ls[k + 1].span.end
+                if s[e] in _INLINE_HEADING_END and p.end > e + 4:
+                    headings.append((pi, ls[k].division))
         article = self._article_locality(locs)
+        if len(headings) >= 2 and not self._in_title(locs):
+            # a round-up whose title names no place: the lead is about what its sections share
+            article = self._shared_ancestor([div for _pi, div in headings]) or article
         out = [Section(0, headings[0][0] if headings else len(self.paras), article, False)]
         for i, (pi, div) in enumerate(headings):
             end = headings[i + 1][0] if i + 1 < len(headings) else len(self.paras)
@@ -130,11 +142,22 @@ class _Reader:
             return False    # (as most lines do, it ends in something else: no need to read it all)
         return _bare_heading(s[p.start:p.end]) == names
 
+    def _in_title(self, locs):
+        title = self.paras[0] if self.paras else None
+        return [l for l in locs if title and title.start <= l.span.start < title.end]
+
+    def _shared_ancestor(self, divs):
+        """The lowest division that is or holds each of ``divs`` (瑞金市, 于都县, 兴国县 → 赣州市), or None."""
+        if not divs or any(d is None for d in divs):
+            return None
+        chains = [(d, *self.gaz.ancestors(d.code)) for d in divs]
+        shared = set.intersection(*({a.code for a in c} for c in chains))
+        return next((a for a in chains[0] if a.code in shared), None)
+
     def _article_locality(self, locs):
         if not locs:
             return None
-        title = self.paras[0] if self.paras else None
-        in_title = [l for l in locs if title and title.start <= l.span.start < title.end]
+        in_title = self._in_title(locs)
         if in_title:
             return max(in_title, key=lambda l: (_rank(l.division.level), -l.span.start)).division
         return locs[0].division

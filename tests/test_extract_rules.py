@@ -138,6 +138,24 @@ def test_meeting_campaign_chair_participants_venue():
     assert [k.split("|")[1] for k in m.participants] == ["王国生"]
 
 
+@pytest.mark.parametrize("opening", ["{} ", "{}：", "【{}】", "{}\n\n"])
+def test_roundup_of_counties_under_a_title_that_names_no_place(opening):
+    """Each brief opens with its county (inline or alone on a line); the lead's 全市 is the prefecture
+    the counties share (not 瑞金市, a county-level city named first), which the county meetings follow."""
+    briefs = [("瑞金市", "2月21日上午，瑞金市召开市委常委会（扩大）会议，研究贯彻落实举措。"),
+              ("于都县", "2月21日下午，于都县召开全县三级干部大会，传达学习全市三级干部大会精神。"),
+              ("兴国县", "2月22日，兴国县委常委会召开会议，传达学习全市三级干部大会精神。")]
+    text = "\n\n".join(["各地迅速传达学习全市三级干部大会精神", "2月20日全市三级干部大会召开后，各县迅速行动。"]
+                       + [opening.format(place) + brief for place, brief in briefs])
+    x = run(text, "2024-02-23")
+    assert meetings(x) == sorted([("upstream", "赣州市", "2024-02-20", "三级干部大会"),
+                                  ("reported", "瑞金市", "2024-02-21", "市委常委会（扩大）会议"),
+                                  ("reported", "于都县", "2024-02-21", "三级干部大会"),
+                                  ("reported", "兴国县", "2024-02-22", "县委常委会会议")])
+    up = next(m for m in x.meetings if m.role == "upstream")
+    assert [m.follows for m in x.meetings if m.role == "reported" and m.locality != "360781"] == [(up.id,)] * 2
+
+
 # ---------------------------------------------------------------- statements
 def statements(x):
     people = {p.key: p.name for p in x.persons}
