@@ -22,7 +22,7 @@ from .facts import Campaign, Extraction, Formulation, Locality, Meeting, Person,
 from .formulations import find_formulations
 from .gazetteer import Gazetteer
 from .localities import find_localities
-from .meetings import DATE, MeetingMention, MeetingReader
+from .meetings import DATE, MeetingMention, MeetingReader, resolve_level
 from .persons import find_titled_persons
 from .ruleset import RuleSet
 from .statements import find_statements
@@ -158,6 +158,15 @@ class _Reader:
         if not locs:
             return None
         in_title = self._in_title(locs)
+        if not in_title and self.paras:
+            # 我县召开…, with a township named first in the text: the county above it
+            title = self.paras[0]
+            for lm in self.rules.pattern("level_word").finditer(self.s, title.start, title.end):
+                if lm.group()[0] in "我全":
+                    _rid, target, level, _own = self.rules.level_words[lm.group()]
+                    div = resolve_level(target, level, locs[0].division, True, self.gaz, self.doc_divs)
+                    if div is not None:
+                        return div
         if in_title:
             return max(in_title, key=lambda l: (_rank(l.division.level), -l.span.start)).division
         return locs[0].division

@@ -156,6 +156,13 @@ def test_roundup_of_counties_under_a_title_that_names_no_place(opening):
     assert [m.follows for m in x.meetings if m.role == "reported" and m.locality != "360781"] == [(up.id,)] * 2
 
 
+def test_a_title_that_says_our_county_places_the_article_in_the_county_of_the_first_township():
+    x = run("我县召开2024年安全生产工作会议\n\n2月28日，我县召开2024年安全生产工作会议。渣津镇作表态发言。"
+            "县长陈志刚强调，要守住安全底线。", "2024-02-29")
+    assert [m.locality for m in x.meetings] == ["360424"]       # 修水县, above 渣津镇
+    assert [p.key for p in x.persons] == ["360424|陈志刚"]
+
+
 # ---------------------------------------------------------------- statements
 def statements(x):
     people = {p.key: p.name for p in x.persons}
