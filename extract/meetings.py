@@ -33,7 +33,8 @@ _VAGUE_CORE = {"上级", "下级", "各级", "主持", "此次", "这次", "本�
                "贯彻落实", "专门", "该", "各种", "一系列"}
 _VENUE = re.compile(r"(?:在|于)(?P<place>[\u4e00-\u9fff]{2,9}?)(?:召开|举行|举办)")
 _NUMBERED = re.compile(r"(?:\d{4}年)?(?:第[0-9一二三四五六七八九十]+次|（扩大）|扩大)*")
-_BAD_CORE_START = re.compile(r"(?:要(?!素)|把|是|既是|也是|一次|这次|此次|本次|将|就|对|为|从|与|这|那|该|每|各|其|高质量的|[^，。]*?(?:这次|此次|本次|该次))")
+_BAD_CORE_START = re.compile(r"(?:要(?!素)|暨|把|是|既是|也是|一次|这次|此次|本次|将|就|对|为|从|与|这|那|该|每|各|其|高质量的|[^，。]*?(?:这次|此次|本次|该次))")
+_YI_WORDS = ("议定", "议题", "议程", "议案", "议事")    # 座谈会议定事项: 座谈会, then 议定
 _NOT_END = "委堂员场室馆上主副党办秘议常"   # 常委会委员, 大会堂: the meeting word continues into another word
 _SEVERAL = re.compile(r"各(县|区|市|镇|乡|地|旗|镇街|单位|部门)|相继")
 _OWN_LEVEL_START = re.compile("[我全]")     # 我省, 全市: the level words a subject may be
@@ -186,6 +187,8 @@ class MeetingReader:
         floor = sa
         for m in self.suffixes.within(sa, sb):
             se, suffix = m.end(), m.group()
+            if se < n and s[se] == "议" and suffix.endswith("会") and not s.startswith(_YI_WORDS, se):
+                se += 1     # 协调会议, 学习会议: an ending in 会 that the text writes as 会议
             need = follows.get(suffix)
             if need is not None and not need.match(s, se):
                 continue

@@ -35,6 +35,7 @@ _HEADING_NUMBER = re.compile(r"^(?:[一二三四五六七八九十]+、|[0-9]+[�
 _HEADING_DECOR = re.compile(r"[【】\[\]▲■●◆★☆·—\-：:\s]")
 _BRACKETED_HEADLINE = re.compile(r"【([^】]{2,40})】")
 _INLINE_HEADING_END = " \u3000：:"     # after the place that opens a round-up's brief (瑞金市 2月21日…)
+_RANGE = ("至", "到", "—", "——", "-", "－", "～", "~")     # between the first and last day of a span
 _SAMEDAY = re.compile(r"接续|随即|紧接着|紧随其后|随后")
 # (会上，)会议指出… at the start of a sentence (checked apart, so that the pattern starts with a literal)
 _MEETING_SPEAKS = re.compile(r"会(?:上，会)?议(?:还|也|同时)?(?:指出|强调|要求|认为|提出)")
@@ -303,6 +304,8 @@ class _Reader:
             return
         s = self.s
         dates = [(m.start(), m.end(), m.group("y", "m", "d", "pod")) for m in DATE.finditer(s, seg.start, seg.end)]
+        # 3月5日至6日: a meeting over several days is dated by its first
+        dates = [d for i, d in enumerate(dates) if not (i and s[dates[i - 1][1]:d[0]] in _RANGE)]
         used_adjacent = set()
         for mm in ms:
             for a, b, v in dates:

@@ -314,6 +314,13 @@ def test_person_forms(text, expected):
         ("reported", "右江区", "2022-03-02", "区委常委班子召开民主生活会")]),
     # a bare 区 with an organ is the subject's own district
     ("3月2日，东胜区召开区政府常务会议。", "2022-03-03", [("reported", "东胜区", "2022-03-02", "区政府常务会议")]),
+    # an ending in 会 written as 会议 (学习会议, 协调会议), but not 座谈会 before 议定事项; a span of days: its first
+    ("3月5日至6日，新建区召开区委理论学习中心组集体学习会议。会后，区长就抓好座谈会议定事项作了安排。", "2024-03-07", [
+        ("reported", "新建区", "2024-03-05", "区委理论学习中心组集体学习会议")]),
+    ("3月5日—6日，新建区召开防汛工作协调会议。", "2024-03-07", [("reported", "新建区", "2024-03-05", "防汛工作协调会议")]),
+    # A会议暨B会: one meeting, named by its first part (not a second one named 暨B会)
+    ("3月5日，新建区召开区委常委会（扩大）会议暨全区作风建设推进会。", "2024-03-07", [
+        ("reported", "新建区", "2024-03-05", "区委常委会（扩大）会议")]),
     # an organ's body that holds a generic 会议 names it (title and body: one meeting)
     ("兴国县委常委会召开会议\n\n2月22日，兴国县委常委会召开会议，传达学习全市三级干部大会精神。", "2024-02-23", [
         ("reported", "兴国县", "2024-02-22", "县委常委会会议"),
