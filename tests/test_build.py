@@ -172,6 +172,13 @@ def test_wheel_maps_the_top_level_folders_into_one_namespace(tmp_path):
                  "policykg/ontology/policykg.ttl", "policykg/ontology/shapes.ttl"):
         assert must in names, must
     assert not any(n.startswith(("extract/", "graph/", "ontology/")) for n in names)
+    # every module and data file of the four folders (a subpackage left out of the list breaks the CLI)
+    shipped = {"policykg": "policykg", "extract": "policykg/extract", "graph": "policykg/graph",
+               "ontology": "policykg/ontology"}
+    for folder, target in shipped.items():
+        for f in (ROOT / folder).rglob("*"):
+            if f.is_file() and "__pycache__" not in f.parts and f.suffix not in (".pyc", ".so"):
+                assert f"{target}/{f.relative_to(ROOT / folder).as_posix()}" in names, f
 
 
 def test_build_writes_the_other_rdf_formats_on_request(tmp_path):
