@@ -208,8 +208,12 @@ class MeetingReader:
             cut, transmits, subject_end = lb, "no", lb
             breaker = None
             for bm in self.breaker_pat.finditer(s, lb, ws):
-                if rules.meeting_breakers[bm.group()][1] == "word" or bm.start() in self.loc_at:
+                what = rules.meeting_breakers[bm.group()][1]
+                if what == "word" or bm.start() in self.loc_at:
                     continue    # 及时, 把握: a longer word; 将乐县, 于都县: a place
+                if what == "yes" and breaker is not None and breaker.end() == bm.start() \
+                        and breaker.group() in _HELD:
+                    continue    # 召开学习贯彻…主题教育工作会议: the name starts with the verb
                 if bm.group() in ("和", "及", "与", "以及") and self._joins_places(bm.start(), bm.end()):
                     continue    # 全省和全州…会议: a list of places, not two clauses
                 breaker = bm

@@ -321,6 +321,9 @@ def test_person_forms(text, expected):
     # A会议暨B会: one meeting, named by its first part (not a second one named 暨B会)
     ("3月5日，新建区召开区委常委会（扩大）会议暨全区作风建设推进会。", "2024-03-07", [
         ("reported", "新建区", "2024-03-05", "区委常委会（扩大）会议")]),
+    # 召开 then a transmitting verb: the verb starts the meeting's name (the 2023 campaign is named so)
+    ("4月8日，石家庄市召开学习贯彻习近平新时代中国特色社会主义思想主题教育工作会议。", "2023-04-12", [
+        ("reported", "石家庄市", "2023-04-08", "学习贯彻习近平新时代中国特色社会主义思想主题教育工作会议")]),
     # an organ's body that holds a generic 会议 names it (title and body: one meeting)
     ("兴国县委常委会召开会议\n\n2月22日，兴国县委常委会召开会议，传达学习全市三级干部大会精神。", "2024-02-23", [
         ("reported", "兴国县", "2024-02-22", "县委常委会会议"),
