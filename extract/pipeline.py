@@ -118,7 +118,7 @@ class _Reader:
                 e, k = ls[0].span.end, 0
                 while k + 1 < len(ls) and ls[k + 1].span.start == e:     # 赣州市瑞金市
                     k, e = k + 1, ls[k + 1].span.end
-                if s[e] in _INLINE_HEADING_END and p.end > e + 4:
+                if p.end > e + 4 and s[e] in _INLINE_HEADING_END:
                     headings.append((pi, ls[k].division))
         article = self._article_locality(locs)
         if len(headings) >= 2 and not self._in_title(locs):
