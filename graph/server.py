@@ -51,16 +51,22 @@ class ServerConfig:
     max_rows: int = 10_000
     workers: int = 2
     engine: str = "oxigraph"
+    store: str = ""     # an on-disk Oxigraph store holding the graph, queried read-only instead of loading it
 
 
 # -- worker processes ------------------------------------------------------------------------
 
-def _worker_main(conn, graph_path: str, engine: str) -> None:
-    """Load the graph once, then answer ``(query, max_rows, select_fmt, graph_fmt)`` requests."""
+def _worker_main(conn, graph_path: str, engine: str, store: str = "") -> None:
+    """Load the graph once (or open ``store`` read-only), then answer ``(query, max_rows, select_fmt,
+    graph_fmt)`` requests."""
     try:
         from policykg.graph.query import execute, open_graph
         from policykg.graph.results import ResultFormat, format_result
-        source = open_graph(graph_path, engine)
+        if store:
+            import pyoxigraph as ox
+            source = ox.Store.read_only(store)
+        else:
+            source = open_graph(graph_path, engine)
     except Exception as e:  # report the failure to the parent, which reports it to the user
         conn.send(("error", f"cannot load {graph_path}: {e}"))
         return
@@ -86,7 +92,7 @@ class _Worker:
     def __init__(self, config: ServerConfig):
         ctx = multiprocessing.get_context("spawn")
         self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=_worker_main, args=(child, str(config.graph), config.engine),
+        self.process = ctx.Process(target=_worker_main, args=(child, str(config.graph), config.engine, config.store),
                                    daemon=True, name="policykg-sparql-worker")
         self.process.start()
         child.close()
@@ -444,10 +450,12 @@ class SparqlServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, graph, *, host: str = "127.0.0.1", port: int = 8000, timeout: float = 30.0,
-                 max_rows: int = 10_000, workers: int = 2, engine: str = "oxigraph", verbose: bool = False):
+                 max_rows: int = 10_000, workers: int = 2, engine: str = "oxigraph", verbose: bool = False,
+                 store: str = ""):
         from .query import graph_file
         path = graph_file(graph)
-        self.config = ServerConfig(str(path), host, port, float(timeout), int(max_rows), int(workers), engine)
+        self.config = ServerConfig(str(path), host, port, float(timeout), int(max_rows), int(workers), engine,
+                                   str(store or ""))
         self.verbose = verbose
         self._view = None
         self._view_lock = threading.Lock()
@@ -489,10 +497,11 @@ class SparqlServer(ThreadingHTTPServer):
 
 
 def serve(graph, *, host: str = "127.0.0.1", port: int = 8000, timeout: float = 30.0, max_rows: int = 10_000,
-          workers: int = 2, verbose: bool = False, ready=None) -> None:
-    """Run the endpoint until interrupted. ``ready(server)`` is called once it listens."""
+          workers: int = 2, verbose: bool = False, ready=None, store: str = "") -> None:
+    """Run the endpoint until interrupted. ``ready(server)`` is called once it listens. ``store``: an
+    on-disk Oxigraph store holding the graph, which the workers query read-only instead of loading it."""
     server = SparqlServer(graph, host=host, port=port, timeout=timeout, max_rows=max_rows, workers=workers,
-                          verbose=verbose)
+                          verbose=verbose, store=store)
     try:
         if ready:
             ready(server)

@@ -306,6 +306,37 @@ def _read_manifest(out: Path) -> dict | None:
     return m
 
 
+def _store_is_current(out: Path, manifest: dict) -> bool:
+    """Whether ``out/store`` holds the graph of the build that wrote ``manifest``."""
+    return bool(manifest.get("store")) and (out / "store").is_dir() and not (out / STATE / DIRTY).exists()
+
+
+def corpus_store_path(path) -> Path | None:
+    """``path/store`` when ``path`` is a build directory whose on-disk store holds its graph, else None."""
+    out = Path(path)
+    if not out.is_dir():
+        return None
+    m = _read_manifest(out)
+    return out / "store" if m is not None and _store_is_current(out, m) else None
+
+
+def corpus_store(path):
+    """The on-disk Oxigraph store of the build directory ``path``, opened read-only, when it holds
+    that build's graph (else None: a graph file, a build without a store, or pyoxigraph missing).
+
+    Queries over a corpus read it where it lies, instead of loading ``graph.ttl`` into memory (at
+    100,000 articles, 2.3 GB of Turtle: minutes, and over 10 GB of memory).
+    """
+    store = corpus_store_path(path)
+    if store is None:
+        return None
+    try:
+        import pyoxigraph as ox
+    except ImportError:
+        return None
+    return ox.Store.read_only(str(store))
+
+
 class _Lock:
     def __init__(self, path: Path):
         import fcntl
@@ -786,8 +817,7 @@ class _Build:
 
     def _store_intact(self) -> bool:
         """Whether the previous build left a store that holds its graph."""
-        return (self.old is not None and self.old.get("store", False) and (self.out / "store").is_dir()
-                and not (self.state / DIRTY).exists())
+        return self.old is not None and _store_is_current(self.out, self.old)
 
     def _old_bnodes(self):
         """The previous build's blank-node index (empty for a clean build)."""
@@ -1332,12 +1362,11 @@ class Corpus:
     def store(self):
         """The Oxigraph store of the corpus, opened read-only."""
         if self._store is None:
-            import pyoxigraph as ox
-            path = self.outdir / "store"
-            if not path.is_dir() or (self.outdir / STATE / DIRTY).exists() or not self.manifest.get("store"):
+            if not _store_is_current(self.outdir, self.manifest):
                 raise CorpusError("the corpus has no up-to-date store (it was built with --no-store, or a build "
                                   "was interrupted): build again", source=str(self.outdir))
-            self._store = ox.Store.read_only(str(path))
+            import pyoxigraph as ox
+            self._store = ox.Store.read_only(str(self.outdir / "store"))
         return self._store
 
     def query(self, sparql: str):

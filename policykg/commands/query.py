@@ -91,10 +91,14 @@ def run(args) -> int:
 
 
 def _run_query(args, text: str, name: str) -> int:
-    from ..graph.query import execute, open_graph
+    from ..corpus import corpus_store
+    from ..graph.query import Engine, execute, open_graph
     from ..graph.results import ResultFormat, format_result
 
-    graph = open_graph(args.graph, args.engine)
+    # a corpus build directory is queried in its store, not by loading graph.ttl
+    graph = corpus_store(args.graph) if Engine(args.engine) is Engine.OXIGRAPH else None
+    if graph is None:
+        graph = open_graph(args.graph, args.engine)
     result = execute(graph, text, engine=args.engine, max_rows=args.limit, name=name)
     kind = result.kind
     fmt = ResultFormat(args.format)

@@ -84,6 +84,7 @@ class _Progress:
 
 
 def run(args) -> int:
+    from ..corpus import corpus_store
     from ..graph.report import open_graph, report_steps, write_report
     from ..graph.report_svg import MissingPlotLibrary
     try:
@@ -99,7 +100,10 @@ def run(args) -> int:
     try:
         progress("load")
         try:
-            g = open_graph(path, engine=args.engine)
+            # a corpus build directory is read in its store, not by loading graph.ttl
+            g = corpus_store(args.graph) if args.engine != "rdflib" else None
+            if g is None:
+                g = open_graph(path, engine=args.engine)
         except (OSError, ValueError, ImportError) as e:
             print(f"policykg report: {e}", file=sys.stderr)
             return 2

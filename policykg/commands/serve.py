@@ -53,9 +53,12 @@ def run(args) -> int:
         print(f"serving {server.config.graph} at {server.url}/sparql (view: {server.url}/graph.html, "
               f"query page: {server.url}/query); Ctrl-C stops", file=sys.stderr, flush=True)
 
+    from ..corpus import corpus_store_path
+    # a corpus build directory is served from its store, which each worker opens read-only
+    store = corpus_store_path(args.graph)
     try:
         serve(args.graph, host=args.host, port=args.port, timeout=args.timeout, max_rows=args.max_rows,
-              workers=args.workers, verbose=args.verbose, ready=ready)
+              workers=args.workers, verbose=args.verbose, ready=ready, store=str(store or ""))
     except (PolicyKGError, RuntimeError) as e:
         print(f"policykg serve: {e}", file=sys.stderr)
         return 2
