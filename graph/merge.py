@@ -746,7 +746,7 @@ _BLOCK_START = re.compile(r"(?<=\n)(?=\S)")
 class Partitions:
     """The lines of a whole corpus, routed by subject into key ranges on disk.
 
-    The first ``sample`` lines decide the boundaries (quantiles of their subjects); every line
+    The first ``sample`` lines decide the boundaries (quantiles of their subjects, line by line); every line
     then goes to the file of its range. Each range is later sorted, counted and formatted on its
     own (:func:`write_partition`), in parallel, and the pieces are concatenated in order: the
     global order of the union and of ``graph.ttl`` is the order of the ranges.
@@ -781,9 +781,13 @@ class Partitions:
         self._route(lines)
 
     def _decide(self) -> None:
-        keys = sorted({line[:line.index(" ") + 1] for line in self.pending})
+        # quantiles of the lines, not of the distinct subjects: the subjects that every document repeats
+        # (a campaign, its formulations and items, the provinces) get narrow ranges. By distinct subjects,
+        # one range of 256 held 6.7 million lines at 100,000 articles (the median: 170,000), and the
+        # worker that formatted it took 3.4 GB.
+        keys = sorted([line[:line.index(" ") + 1] for line in self.pending])
         step = max(1, len(keys) // self.parts)
-        self.bounds = keys[step::step]
+        self.bounds = sorted(set(keys[step::step]))
         self.dir.mkdir(parents=True, exist_ok=True)
         self.paths = [self.dir / f"part-{i:04d}.nt" for i in range(len(self.bounds) + 1)]
         for p in self.paths:

@@ -444,6 +444,21 @@ def test_query_serve_and_report_read_a_corpus_from_its_store_not_its_turtle(tmp_
     assert bad.returncode != 0 and "graph.ttl" in bad.stderr
 
 
+def test_partitions_are_cut_by_lines_so_shared_subjects_do_not_crowd_one(tmp_path):
+    """Subjects that every document repeats (a campaign's formulations and items) sort together: ranges
+    cut at quantiles of distinct subjects gave one of them most of the lines. Cut by lines, none holds
+    much more than its share."""
+    from policykg.graph.merge import Partitions, read_partition
+    heavy = [f'<h:{i:02d}> <a:p> "{k}" .' for i in range(50) for k in range(40)]     # 2,000 lines, 50 subjects
+    light = [f'<l:{i:04d}> <a:p> "x" .' for i in range(1000)]                        # 1,000 lines, 1,000 subjects
+    lines = sorted(heavy + light)
+    p = Partitions(tmp_path / "parts", parts=10, sample=len(lines))
+    p.add(lines)
+    sizes = [len(read_partition(f)) for f in p.close()]
+    assert sum(sizes) == len(lines)
+    assert max(sizes) <= 2 * len(lines) / 10, sizes
+
+
 def test_jobs_2_gives_the_bytes_of_jobs_1(tmp_path):
     src = corpus_dir(tmp_path, n=12)
     one = build_corpus([src], tmp_path / "one", jobs=1, html=False)
