@@ -783,7 +783,7 @@ class Partitions:
     def _decide(self) -> None:
         # quantiles of the lines, not of the distinct subjects: the subjects that every document repeats
         # (a campaign, its formulations and items, the provinces) get narrow ranges. By distinct subjects,
-        # one range of 256 held 6.7 million lines at 100,000 articles (the median: 170,000), and the
+        # one range of 256 held 6.7 million lines at 100,000 articles (1.36 GB of N-Quads; the median: 33 MB), and the
         # worker that formatted it took 3.4 GB.
         keys = sorted([line[:line.index(" ") + 1] for line in self.pending])
         step = max(1, len(keys) // self.parts)
