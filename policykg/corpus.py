@@ -498,19 +498,22 @@ class _Progress:
     def start(self):
         if self.bar is not None or not self.show or self.stopped:
             return
+        self.t0 = time.perf_counter()
+        self._open("build", lambda rp: (
+            rp.TextColumn("[bold]building"), rp.BarColumn(), rp.MofNCompleteColumn(),
+            rp.TextColumn("{task.fields[rate]} docs/s"), rp.TextColumn("{task.fields[failed]} failed"),
+            rp.TimeElapsedColumn(), rp.TimeRemainingColumn()),
+            total=self.total_n, completed=self.done, rate="0.0", failed=self.failed)
+
+    def _open(self, label: str, columns, **fields) -> None:
+        """Start a bar of the columns ``columns(rich.progress)`` with one task (nothing without rich)."""
         try:
+            from rich import progress as rp
             from rich.console import Console
-            from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
-                                       TimeRemainingColumn)
         except ImportError:   # pragma: no cover
             return
-        self.bar = Progress(TextColumn("[bold]building"), BarColumn(), MofNCompleteColumn(),
-                            TextColumn("{task.fields[rate]} docs/s"), TextColumn("{task.fields[failed]} failed"),
-                            TimeElapsedColumn(), TimeRemainingColumn(),
-                            console=Console(stderr=True), transient=False)
-        self.task = self.bar.add_task("build", total=self.total_n, completed=self.done, rate="0.0",
-                                      failed=self.failed)
-        self.t0 = time.perf_counter()
+        self.bar = rp.Progress(*columns(rp), console=Console(stderr=True), transient=False)
+        self.task = self.bar.add_task(label, **fields)
         self.bar.start()
 
     def total(self, n: int):
@@ -536,15 +539,9 @@ class _Progress:
         if not self.show:
             return
         self.stop()
-        try:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-        except ImportError:   # pragma: no cover
-            return
-        columns = [TextColumn(f"[bold]{label}"), BarColumn()] + ([MofNCompleteColumn()] if total else [])
-        self.bar = Progress(*columns, TimeElapsedColumn(), console=Console(stderr=True), transient=False)
-        self.task = self.bar.add_task(label, total=total)
-        self.bar.start()
+        self._open(label, lambda rp: (rp.TextColumn(f"[bold]{label}"), rp.BarColumn(),
+                                      *([rp.MofNCompleteColumn()] if total else []), rp.TimeElapsedColumn()),
+                   total=total)
 
     def step(self, n: int = 1) -> None:
         if self.bar is not None:
