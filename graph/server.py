@@ -68,7 +68,7 @@ def _worker_main(conn, graph_path: str, engine: str, store: str = "") -> None:
         else:
             source = open_graph(graph_path, engine)
     except Exception as e:  # report the failure to the parent, which reports it to the user
-        conn.send(("error", f"cannot load {graph_path}: {e}"))
+        conn.send(("error", f"cannot load {store or graph_path}: {e}"))
         return
     conn.send(("ready", ""))
     while True:
